@@ -30,7 +30,8 @@ final class TagLocator {
         if (line < 1 || line > lineStart.length) {
             return new int[] {line, column};
         }
-        int off = Math.min(text.length() - 1, lineStart[line - 1] + Math.max(column, 1) - 1);
+        // StAX points at the character after the tag, so start one before it.
+        int off = Math.min(text.length() - 1, lineStart[line - 1] + Math.max(column, 2) - 2);
         while (off >= 0 && text.charAt(off) != '<') {
             off--;
         }

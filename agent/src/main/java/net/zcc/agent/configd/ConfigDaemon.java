@@ -1,0 +1,163 @@
+package net.zcc.agent.configd;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import net.zcc.servicefile.Schemes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * zcc_configd: one per host. It owns the {@code inet zcc} table and the packet queues.
+ *
+ * <ol>
+ *   <li>names itself zcc_configd and logs every resolved setting once;
+ *   <li>probes the kernel for the interception path (native queue or xtables mark);
+ *   <li>binds the queues and starts the packet plane, so no protected packet finds no listener;
+ *   <li>renders the service file and applies it in one nft transaction, then the fixed queue rules;
+ *   <li>writes its pid file and reloads on every SIGHUP; a refused file changes nothing.
+ * </ol>
+ * On SIGTERM it stops the workers and removes the pid file but leaves the rules: with the agent
+ * down, protected traffic stops (fail closed). {@code --uninstall} removes the rules.
+ */
+@Command(name = "zcc_configd", mixinStandardHelpOptions = true, version = "zcc_configd 0.1.0",
+        description = "ZCC agent daemon: service file -> nftables rules, packet queues; SIGHUP reloads.")
+public final class ConfigDaemon implements Callable<Integer> {
+    private static final Logger LOG = System.getLogger("zcc.configd");
+
+    @Option(names = {"-f", "--file"}, defaultValue = "/etc/zcc/services.xml", description = "service file (default: ${DEFAULT-VALUE})")
+    Path file;
+
+    @Option(names = "--pid-file", defaultValue = "/run/zcc/zcc_configd.pid", description = "pid file (default: ${DEFAULT-VALUE})")
+    Path pidFile;
+
+    @Option(names = "--first-queue", defaultValue = "0", description = "first NFQUEUE number (default: ${DEFAULT-VALUE})")
+    int firstQueue;
+
+    @Option(names = "--queues", defaultValue = "2", description = "number of queues and worker threads (default: ${DEFAULT-VALUE})")
+    int queues;
+
+    @Option(names = "--mark", defaultValue = "0x00100000", converter = HexLong.class,
+            description = "the one mark bit ZCC owns in packet and conntrack marks (default: ${DEFAULT-VALUE})")
+    long mark;
+
+    @Option(names = "--conn-timeout", defaultValue = "604800",
+            description = "seconds an idle inbound connection stays known after its service is switched off (default: ${DEFAULT-VALUE})")
+    long connTimeoutSeconds;
+
+    @Option(names = "--interception", defaultValue = "auto",
+            description = "auto, native or xtables (default: ${DEFAULT-VALUE}: probe the kernel)")
+    String interception;
+
+    @Option(names = "--uninstall", description = "remove the inet zcc table and the queue rules, then exit")
+    boolean uninstall;
+
+    private final Function<RuleOptions, PacketPlane> planeFactory;
+    private final Firewall firewall;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public ConfigDaemon(Function<RuleOptions, PacketPlane> planeFactory, Firewall firewall) {
+        this.planeFactory = planeFactory;
+        this.firewall = firewall;
+    }
+
+    /** Entry point used by the launcher, with the real firewall and the given packet plane. */
+    public static int main(String[] args, Function<RuleOptions, PacketPlane> planeFactory) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        return new CommandLine(new ConfigDaemon(planeFactory, new SystemFirewall())).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RuleOptions options = new RuleOptions(firstQueue, queues, mark, Duration.ofSeconds(connTimeoutSeconds), path());
+        if (uninstall) {
+            firewall.uninstall(options);
+            LOG.log(Level.INFO, "removed table inet zcc and the queue rules");
+            return 0;
+        }
+        ProcessName.set(DaemonSignal.PROCESS_NAME);
+        LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, queues {3}-{4}, mark {5}, conn timeout {6} s, interception {7}",
+                ProcessHandle.current().pid(), file, pidFile, options.firstQueue(), options.lastQueue(),
+                options.markHex(), connTimeoutSeconds, options.interception());
+        Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN);
+        try (PacketPlane plane = planeFactory.apply(options)) {
+            plane.start();
+            Reloader.Outcome first = reloader.reload();
+            if (!first.applied()) {
+                LOG.log(Level.ERROR, "no valid configuration to start with; exiting");
+                return 1;
+            }
+            firewall.installQueueRules(options);
+            writePidFile();
+            ExecutorService reloads = Executors.newSingleThreadExecutor(r -> new Thread(r, "reload"));
+            onSighup(() -> reloads.execute(reloader::reload));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(plane, reloads), "shutdown"));
+            LOG.log(Level.INFO, "running; SIGHUP reloads {0}", file);
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private Interception path() throws IOException {
+        return switch (interception) {
+            case "native" -> Interception.NATIVE;
+            case "xtables" -> Interception.XTABLES_MARK;
+            case "auto" -> {
+                Interception p = firewall.probe();
+                LOG.log(Level.INFO, "kernel probe: {0}", p == Interception.NATIVE
+                        ? "native nftables queue expression available"
+                        : "no native nftables queue expression; queueing through iptables-nft NFQUEUE by mark");
+                yield p;
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--interception must be auto, native or xtables, not " + interception);
+        };
+    }
+
+    private void writePidFile() throws IOException {
+        Files.createDirectories(pidFile.toAbsolutePath().getParent());
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+    }
+
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
+    private void shutdown(PacketPlane plane, ExecutorService reloads) {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(Level.INFO, "stopping: {0}; rules stay in place, protected traffic stops until restart", plane.describe());
+        reloads.shutdownNow();
+        plane.close();
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove pid file {0}: {1}", pidFile, e.getMessage());
+        }
+        stopped.countDown();
+    }
+
+    /** SIGHUP through the JDK's signal API (jdk.unsupported); the handler only queues work. */
+    @SuppressWarnings("removal")
+    private static void onSighup(Runnable action) {
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> action.run());
+    }
+
+    /** Accepts 0x-prefixed hexadecimal or decimal. */
+    static final class HexLong implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String v) {
+            return v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
+        }
+    }
+}

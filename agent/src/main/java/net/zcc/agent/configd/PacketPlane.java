@@ -1,0 +1,19 @@
+package net.zcc.agent.configd;
+
+import java.io.IOException;
+
+/**
+ * The packet processor as the daemon sees it: bound queues with worker threads. The daemon starts
+ * it before it installs any rule (so a protected packet always finds a listener) and stops it last.
+ */
+public interface PacketPlane extends AutoCloseable {
+    /** Binds the queues and starts the workers; throws if a queue cannot be bound. */
+    void start() throws IOException;
+
+    /** One line for the log: packets seen, accepted, dropped and why. */
+    String describe();
+
+    /** Stops the workers and unbinds; protected traffic then stops (fail closed). */
+    @Override
+    void close();
+}

@@ -1,0 +1,41 @@
+package net.zcc.agent.nfqueue;
+
+import java.io.IOException;
+
+/**
+ * One kernel packet queue, as the rest of the agent sees it: batches of packets in, verdicts
+ * out. Implementations: {@link NetlinkPacketQueue} (the kernel) and {@link InMemoryPacketQueue}
+ * (tests). One thread uses a queue; only {@link #close()} may come from another thread.
+ */
+public interface PacketQueue extends AutoCloseable {
+
+    /** The queue number (the NFQUEUE target's --queue-num / --queue-balance member). */
+    int queueNumber();
+
+    /**
+     * Clears {@code batch}, waits (bounded, a fraction of a second) for the first packet, then adds
+     * whatever else is ready, up to {@code batch.capacity()}. Payload views stay valid until the
+     * next receive. Every packet returned must get its verdict through {@link #sendVerdicts}
+     * before the next receive.
+     *
+     * @return the number of packets in the batch; 0 if none came before the wait ended
+     * @throws java.nio.channels.ClosedChannelException after {@link #close()}
+     * @throws IOException when the receive itself failed; the caller may retry
+     */
+    int receive(PacketBatch batch) throws IOException;
+
+    /**
+     * Sends the verdict of every packet in {@code batch}: first an individual VERDICT for each
+     * drop, replaced payload or new mark, then one VERDICT_BATCH accept up to the highest id
+     * among the plain accepts (if any). That order matters: a batch verdict settles every
+     * earlier id of the queue.
+     */
+    void sendVerdicts(PacketBatch batch) throws IOException;
+
+    /**
+     * Releases the queue; packets still held by the kernel are dropped (no bypass). Safe from
+     * another thread: waits at most one receive wait. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,87 @@
+package net.zcc.agent.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** One zcc_configd started by a test inside a test host, with its files in a scratch directory. */
+final class AgentProcess {
+    final String ns;
+    final Path dir;
+    final Path file;
+    final Path pidFile;
+    final Path log;
+    private final TestHosts hosts;
+    private Process process;
+
+    AgentProcess(TestHosts hosts, String ns, Path dir) {
+        this.hosts = hosts;
+        this.ns = ns;
+        this.dir = dir;
+        this.file = dir.resolve("services.xml");
+        this.pidFile = dir.resolve("zcc_configd.pid");
+        this.log = dir.resolve("zcc_configd.log");
+    }
+
+    void start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", "-Djna.tmpdir=" + dir.resolve("jna"),
+                "-cp", TestHosts.agentClasspath(), "net.zcc.agent.AgentMain",
+                "--file", file.toString(), "--pid-file", pidFile.toString()));
+        process = hosts.spawn(ns, log, cmd);
+        waitFor(Duration.ofSeconds(20), () -> Files.exists(pidFile) || !process.isAlive(), "zcc_configd start");
+        if (!process.isAlive()) {
+            throw new IllegalStateException("zcc_configd exited: " + Files.readString(log));
+        }
+    }
+
+    /** The pid the daemon wrote (the JVM inside "ip netns exec"). */
+    long pid() throws IOException {
+        return Long.parseLong(Files.readString(pidFile).strip());
+    }
+
+    /** Runs the zcc tool against this agent's file, in-process (it only edits files and signals). */
+    int zcc(String... args) {
+        List<String> a = new ArrayList<>(List.of("--file", file.toString(), "--pid-file", pidFile.toString()));
+        a.addAll(List.of(args));
+        return net.zcc.agent.cli.ZccTool.run(a.toArray(String[]::new),
+                new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true));
+    }
+
+    long logCount(String marker) throws IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.contains(marker)).count();
+    }
+
+    /** Waits until the daemon has logged {@code marker} at least {@code n} times. */
+    void awaitLog(String marker, long n) throws Exception {
+        waitFor(Duration.ofSeconds(20), () -> {
+            try {
+                return logCount(marker) >= n;
+            } catch (IOException e) {
+                return false;
+            }
+        }, "log line \"" + marker + "\" x" + n);
+    }
+
+    String ruleset() throws Exception {
+        return hosts.in(ns, "nft", "list", "table", "inet", "zcc");
+    }
+
+    void kill9() throws Exception {
+        TestHosts.sh("kill", "-9", Long.toString(pid()));
+        waitFor(Duration.ofSeconds(10), () -> !process.isAlive(), "zcc_configd to die");
+    }
+
+    static void waitFor(Duration limit, BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
