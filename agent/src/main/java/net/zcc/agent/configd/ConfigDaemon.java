@@ -101,8 +101,11 @@ public final class ConfigDaemon implements Callable<Integer> {
             firewall.installQueueRules(options);
             writePidFile();
             ExecutorService reloads = Executors.newSingleThreadExecutor(r -> new Thread(r, "reload"));
-            onSighup(() -> reloads.execute(reloader::reload));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(plane, reloads), "shutdown"));
+            onSignal("HUP", () -> reloads.execute(reloader::reload));
+            // TERM and INT are handled here rather than in a shutdown hook: the JDK's logging
+            // shuts down in its own hook, and the last log line (the counters) must not be lost.
+            onSignal("TERM", () -> shutdown(plane, reloads));
+            onSignal("INT", () -> shutdown(plane, reloads));
             LOG.log(Level.INFO, "running; SIGHUP reloads {0}", file);
             stopped.await();
         }
@@ -147,10 +150,9 @@ public final class ConfigDaemon implements Callable<Integer> {
         stopped.countDown();
     }
 
-    /** SIGHUP through the JDK's signal API (jdk.unsupported); the handler only queues work. */
-    @SuppressWarnings("removal")
-    private static void onSighup(Runnable action) {
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> action.run());
+    /** Signals through the JDK's signal API (jdk.unsupported); handlers run on their own thread. */
+    private static void onSignal(String name, Runnable action) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> action.run());
     }
 
     /** Accepts 0x-prefixed hexadecimal or decimal. */

@@ -80,6 +80,7 @@ class NetlinkPacketQueueIT {
         assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "probe timed out");
         String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, probe.exitValue(), "expected the SYN to be dropped (no bypass): " + probed);
+        assertTrue(probed.contains("BLOCKED"), probed);
     }
 
     /** queue number to id_sequence, from /proc/net/netfilter/nfnetlink_queue in the namespace. */
