@@ -50,6 +50,9 @@ class ConfigdIT {
         agentB.zcc("service", "add", "--name", "svc6", "--host", TestHosts.A6, "--port", "" + PROTECTED6, "--type", "client");
         agentA.start();
         agentB.start();
+        for (AgentProcess ag : List.of(agentA, agentB)) { // what pgrep -x / pkill -x match
+            assertEquals("zcc_configd", Files.readString(Path.of("/proc", "" + ag.pid(), "comm")).strip());
+        }
         for (String[] s : new String[][] {{TestHosts.B4, "" + PROTECTED}, {TestHosts.B4, "" + PLAIN}, {TestHosts.B6, "" + PROTECTED6}}) {
             Path log = tmp.resolve("server-" + s[1] + ".log");
             hosts.spawn(hosts.b, log, javaMain("server", s[0], s[1]));
