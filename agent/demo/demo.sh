@@ -6,7 +6,7 @@
 # travels through both agents' queues and is accepted unchanged. The demo shows the application's
 # view, the wire, and the kernel's queue counters, then removes everything it created.
 set -euo pipefail
-top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [[ $(id -u) -eq 0 ]] || { echo "demo: needs root (network namespaces, nftables, NFQUEUE)" >&2; exit 1; }
 
 A=zccdemo-a-$$ B=zccdemo-b-$$ VETH=zdemo$$
