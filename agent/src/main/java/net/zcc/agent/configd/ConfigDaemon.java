@@ -90,8 +90,8 @@ public final class ConfigDaemon implements Callable<Integer> {
         LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, queues {3}-{4}, mark {5}, conn timeout {6} s, interception {7}",
                 ProcessHandle.current().pid(), file, pidFile, options.firstQueue(), options.lastQueue(),
                 options.markHex(), connTimeoutSeconds, options.interception());
-        Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN);
         try (PacketPlane plane = planeFactory.apply(options)) {
+            Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
             plane.start();
             Reloader.Outcome first = reloader.reload();
             if (!first.applied()) {

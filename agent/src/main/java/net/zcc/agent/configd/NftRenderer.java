@@ -18,6 +18,7 @@ import net.zcc.servicefile.ServiceFile;
  *    1. (peer, local port, peer port) in connN       -> refresh, queue
  *    2. SYN/SYN-ACK from a protected (peer, port)    -> add to connN, queue
  *    3. carries TCP option 253 (ZCC rides on it)     -> queue   (the agent decides, never the wire)
+ *    4. ICMP frag-needed / ICMPv6 packet-too-big     -> queue   (the agent adjusts protected flows' MTU)
  * </pre>
  * Ingress runs before conntrack and cannot read the ct mark, so it remembers started connections
  * in the dynamic sets {@code conn4}/{@code conn6}, keyed by (peer address, local port, peer port).
@@ -109,6 +110,10 @@ public final class NftRenderer {
             rule(sb, "inbound", SYN_ONLY + " " + f.proto + " saddr . tcp dport @" + setName(Role.CLIENT, f) + remember + queue);
         }
         rule(sb, "inbound", "tcp option 253 exists " + queue);
+        // Path MTU messages are rare; the agent lowers the MTU of those that quote a protected
+        // connection by the option's size, and passes the rest untouched (PROTOCOL.md 3).
+        rule(sb, "inbound", "icmp type destination-unreachable icmp code frag-needed " + queue);
+        rule(sb, "inbound", "icmpv6 type packet-too-big " + queue);
     }
 
     private static void rule(StringBuilder sb, String chain, String body) {

@@ -10,6 +10,13 @@ public interface PacketPlane extends AutoCloseable {
     /** Binds the queues and starts the workers; throws if a queue cannot be bound. */
     void start() throws IOException;
 
+    /**
+     * Hands the data plane the services now in force. Called after the kernel accepted the new
+     * rules; packets of connections already open keep the service they started with.
+     */
+    default void apply(net.zcc.servicefile.ServiceFile services) {
+    }
+
     /** One line for the log: packets seen, accepted, dropped and why. */
     String describe();
 

@@ -34,13 +34,16 @@ public final class Reloader {
     private final Firewall firewall;
     private final RuleOptions options;
     private final ServiceFileParser parser;
+    private final java.util.function.Consumer<ServiceFile> onApplied;
     private volatile Active active;
 
-    public Reloader(Path file, Firewall firewall, RuleOptions options, Set<String> knownSchemes) {
+    public Reloader(Path file, Firewall firewall, RuleOptions options, Set<String> knownSchemes,
+            java.util.function.Consumer<ServiceFile> onApplied) {
         this.file = file;
         this.firewall = firewall;
         this.options = options;
         this.parser = new ServiceFileParser(knownSchemes);
+        this.onApplied = onApplied;
     }
 
     /** The configuration in force, or null before the first successful load. */
@@ -59,9 +62,13 @@ public final class Reloader {
         String ruleset = NftRenderer.render(next, options, file.toString());
         String hash = hash(ruleset);
         Active old = active;
+        // The data plane learns the services before the kernel starts queueing their SYNs, so
+        // the first SYN of a new service already gets its OFFER.
+        onApplied.accept(next);
         try {
             firewall.apply(ruleset);
         } catch (java.io.IOException e) {
+            onApplied.accept(old == null ? ServiceFile.empty() : old.services());
             return refuse("ruleset refused by the kernel, running configuration kept: " + e.getMessage());
         }
         active = new Active(next, ruleset, hash);
