@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "zcc", mixinStandardHelpOptions = true, version = "zcc 0.1.0",
         description = "Edit the ZCC service file and reload zcc_configd.",
         subcommands = {ZccTool.ServiceCmd.class, ZccTool.Validate.class, ZccTool.Export.class, ZccTool.Reload.class,
-                CommandLine.HelpCommand.class},
+                ZccTool.Keygen.class, ZccTool.Stats.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -307,4 +307,42 @@ public final class ZccTool implements Callable<Integer> {
         }
     }
 
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = {"Print a new random pairwise key line for the key file (manual keying).",
+                "Put the same key in both hosts' key files, each line naming the other host, mode 0600."})
+    static final class Keygen implements Callable<Integer> {
+        @ParentCommand
+        ZccTool top;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PEER", defaultValue = "*",
+                description = "the peer's address, or * for any peer (default: ${DEFAULT-VALUE})")
+        String peer;
+
+        @Override
+        public Integer call() {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            top.out().println(peer + " " + java.util.HexFormat.of().formatHex(key));
+            return 0;
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Print the agent's counters (packets sealed, opened, dropped by reason).")
+    static final class Stats implements Callable<Integer> {
+        @ParentCommand
+        ZccTool top;
+
+        @Override
+        public Integer call() throws IOException {
+            Path stats = top.pidFile.resolveSibling("zcc_configd.stats");
+            if (!Files.exists(stats)) {
+                top.err().println("zcc: no counters at " + stats + " (is zcc_configd running?)");
+                return NOT_RUNNING;
+            }
+            top.out().print(Files.readString(stats));
+            top.out().flush();
+            return 0;
+        }
+    }
 }

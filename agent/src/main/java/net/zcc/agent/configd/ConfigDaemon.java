@@ -63,17 +63,28 @@ public final class ConfigDaemon implements Callable<Integer> {
     @Option(names = "--uninstall", description = "remove the inet zcc table and the queue rules, then exit")
     boolean uninstall;
 
-    private final Function<RuleOptions, PacketPlane> planeFactory;
+    @Option(names = "--key-file", defaultValue = "/etc/zcc/keys",
+            description = "pre-shared pairwise keys, mode 0600 (default: ${DEFAULT-VALUE})")
+    Path keyFile;
+
+    @Option(names = "--stats-file", description = "write the counters here every second (default: next to the pid file)")
+    Path statsFile;
+
+    /** What the packet plane needs from the command line. */
+    public record PlaneSettings(RuleOptions rules, Path keyFile, Path statsFile) {
+    }
+
+    private final Function<PlaneSettings, PacketPlane> planeFactory;
     private final Firewall firewall;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public ConfigDaemon(Function<RuleOptions, PacketPlane> planeFactory, Firewall firewall) {
+    public ConfigDaemon(Function<PlaneSettings, PacketPlane> planeFactory, Firewall firewall) {
         this.planeFactory = planeFactory;
         this.firewall = firewall;
     }
 
     /** Entry point used by the launcher, with the real firewall and the given packet plane. */
-    public static int main(String[] args, Function<RuleOptions, PacketPlane> planeFactory) {
+    public static int main(String[] args, Function<PlaneSettings, PacketPlane> planeFactory) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         return new CommandLine(new ConfigDaemon(planeFactory, new SystemFirewall())).execute(args);
     }
@@ -87,10 +98,12 @@ public final class ConfigDaemon implements Callable<Integer> {
             return 0;
         }
         ProcessName.set(DaemonSignal.PROCESS_NAME);
-        LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, queues {3}-{4}, mark {5}, conn timeout {6} s, interception {7}",
-                ProcessHandle.current().pid(), file, pidFile, options.firstQueue(), options.lastQueue(),
+        LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, key file {3}, queues {4}-{5}, mark {6},"
+                + " conn timeout {7} s, interception {8}",
+                ProcessHandle.current().pid(), file, pidFile, keyFile, options.firstQueue(), options.lastQueue(),
                 options.markHex(), connTimeoutSeconds, options.interception());
-        try (PacketPlane plane = planeFactory.apply(options)) {
+        Path stats = statsFile != null ? statsFile : pidFile.resolveSibling("zcc_configd.stats");
+        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, stats))) {
             Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
             plane.start();
             Reloader.Outcome first = reloader.reload();

@@ -15,6 +15,10 @@ final class AgentProcess {
     final Path file;
     final Path pidFile;
     final Path log;
+    final Path keys;
+    final Path stats;
+    /** The pre-shared key every test agent holds for every peer (manual keying, PROTOCOL.md 4). */
+    static final String TEST_KEY = "5a4343".repeat(10) + "5a43";
     private final TestHosts hosts;
     private Process process;
 
@@ -25,12 +29,33 @@ final class AgentProcess {
         this.file = dir.resolve("services.xml");
         this.pidFile = dir.resolve("zcc_configd.pid");
         this.log = dir.resolve("zcc_configd.log");
+        this.keys = dir.resolve("keys");
+        this.stats = dir.resolve("zcc_configd.stats");
+    }
+
+    /** Writes the key file, mode 0600 as the agent demands. */
+    void writeKeys(String peer) throws IOException {
+        Files.writeString(keys, "# test key\n" + peer + " " + TEST_KEY + "\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** One counter from the stats file the agent rewrites every second (0 if absent). */
+    long stat(String name) throws IOException {
+        if (!Files.exists(stats)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(stats)) {
+            if (line.startsWith(name + "=")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        return 0;
     }
 
     void start() throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", "-Djna.tmpdir=" + dir.resolve("jna"),
                 "-cp", TestHosts.agentClasspath(), "net.zcc.agent.AgentMain",
-                "--file", file.toString(), "--pid-file", pidFile.toString()));
+                "--file", file.toString(), "--pid-file", pidFile.toString(), "--key-file", keys.toString()));
         process = hosts.spawn(ns, log, cmd);
         waitFor(Duration.ofSeconds(20), () -> Files.exists(pidFile) || !process.isAlive(), "zcc_configd start");
         if (!process.isAlive()) {

@@ -48,6 +48,8 @@ class ConfigdIT {
         agentA.zcc("service", "add", "--name", "svc6", "--host", TestHosts.B6, "--port", "" + PROTECTED6, "--type", "server");
         agentB.zcc("service", "add", "--name", "svc", "--host", TestHosts.A4, "--port", "" + PROTECTED, "--type", "client");
         agentB.zcc("service", "add", "--name", "svc6", "--host", TestHosts.A6, "--port", "" + PROTECTED6, "--type", "client");
+        agentA.writeKeys("*");
+        agentB.writeKeys("*");
         agentA.start();
         agentB.start();
         for (AgentProcess ag : List.of(agentA, agentB)) { // what pgrep -x / pkill -x match

@@ -1,0 +1,133 @@
+package net.zcc.agent;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import net.zcc.agent.configd.ConfigDaemon.PlaneSettings;
+import net.zcc.agent.configd.PacketPlane;
+import net.zcc.agent.keys.KeySource;
+import net.zcc.agent.keys.SessionKey;
+import net.zcc.agent.keys.StaticKeySource;
+import net.zcc.agent.nfqueue.NetlinkPacketQueue;
+import net.zcc.agent.nfqueue.QueueSet;
+import net.zcc.agent.path.DataPlane;
+import net.zcc.servicefile.ServiceFile;
+
+/**
+ * The agent's packet plane: kernel queues feeding the {@link DataPlane}, with its housekeeping
+ * (forgetting finished connections, writing the counters, publishing them as MXBeans).
+ */
+final class AgentPlane implements PacketPlane {
+    private static final Logger LOG = System.getLogger("zcc.agent");
+    private final PlaneSettings settings;
+    private DataPlane data;
+    private QueueSet queues;
+    private ScheduledExecutorService housekeeping;
+
+    AgentPlane(PlaneSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void start() throws IOException {
+        data = new DataPlane(loadKeys(), System::nanoTime);
+        queues = QueueSet.netlink(settings.rules().firstQueue(), settings.rules().queueCount(),
+                NetlinkPacketQueue.Config.defaults(), data);
+        queues.start();
+        registerMBeans();
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(data.connections()::sweep, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::writeStats, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A missing key file is not fatal (nothing can be protected yet); an unsafe one is. */
+    private KeySource loadKeys() throws IOException {
+        try {
+            StaticKeySource keys = StaticKeySource.load(settings.keyFile());
+            LOG.log(Level.INFO, "keys: {0}", keys);
+            return keys;
+        } catch (NoSuchFileException e) {
+            LOG.log(Level.WARNING, "no key file {0}: protected services are refused (require) or run in plaintext"
+                    + " (opportunistic) until one exists and the agent restarts", settings.keyFile());
+            return new KeySource() {
+                @Override
+                public Optional<SessionKey> current(java.net.InetAddress peer) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Optional<SessionKey> byId(java.net.InetAddress peer, int keyId) {
+                    return Optional.empty();
+                }
+            };
+        }
+    }
+
+    private void registerMBeans() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            server.registerMBean(new DataPlaneStats(data), new ObjectName(net.zcc.jmx.DataPlaneMXBean.OBJECT_NAME));
+        } catch (javax.management.JMException e) {
+            LOG.log(Level.WARNING, "cannot register the data plane MXBean: {0}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void apply(ServiceFile services) {
+        if (data != null) {
+            data.apply(services);
+        }
+    }
+
+    /** The counters as key=value lines, replaced atomically: what {@code zcc stats} and tests read. */
+    private void writeStats() {
+        try {
+            StringBuilder sb = new StringBuilder(DataPlaneStats.asProperties(data));
+            queues.stats().forEach(q -> sb.append("queue.").append(q.queueNumber()).append(".received=")
+                    .append(q.received()).append('\n').append("queue.").append(q.queueNumber())
+                    .append(".malformed=").append(q.malformed()).append('\n'));
+            var file = settings.statsFile();
+            var tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, sb);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot write stats file {0}: {1}", settings.statsFile(), e.getMessage());
+        }
+    }
+
+    @Override
+    public String describe() {
+        String q = queues == null ? "" : queues.stats().stream()
+                .map(s -> "queue " + s.queueNumber() + " " + s.received() + " received")
+                .collect(Collectors.joining(", "));
+        return (data == null ? "not started" : data.counters().describe()) + "; " + q;
+    }
+
+    @Override
+    public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (queues != null) {
+            queues.close();
+        }
+        if (data != null) {
+            writeStats();
+        }
+    }
+}

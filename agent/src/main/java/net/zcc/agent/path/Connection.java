@@ -1,0 +1,105 @@
+package net.zcc.agent.path;
+
+import net.zcc.agent.crypto.ConnectionKeys;
+import net.zcc.servicefile.Service;
+
+/**
+ * One TCP connection of a protected service as this agent knows it: its state in the ZCC
+ * handshake (PROTOCOL.md 8), its keys and the sequence spaces of both directions.
+ *
+ * <p>Both the outbound and the inbound path touch a connection, possibly from two queue
+ * threads, so every access goes through {@code synchronized (connection)} in the paths.
+ */
+public final class Connection {
+    /** PROTOCOL.md 8. */
+    public enum State {
+        /** We sent a SYN with OFFER and wait for the SYN-ACK. */
+        SYN_SENT,
+        /** We received a SYN with OFFER and wait for our stack's SYN-ACK. */
+        SYN_RCVD,
+        /** Keys are in place: every segment is sealed or must open. */
+        ESTABLISHED,
+        /** The peer answered without ZCC under policy require: refused, the local side was reset. */
+        REFUSED,
+        /** The peer answered without ZCC under policy opportunistic: passes as plaintext. */
+        PLAINTEXT,
+        /** Reset or both FINs seen: kept a while for retransmissions, then forgotten. */
+        CLOSED
+    }
+
+    /** Direction numbers of PROTOCOL.md 6.2: initiator to responder is 0. */
+    public static final int I2R = 0;
+    public static final int R2I = 1;
+
+    final FlowKey key;
+    final Service service;
+    final boolean initiator;
+    final int suite;
+    State state;
+    int keyId;
+    byte[] sessionKey;
+    final byte[] nonceI = new byte[8];
+    final byte[] nonceR = new byte[8];
+    ConnectionKeys keys;
+    long isnLocal = -1;
+    long isnPeer = -1;
+    SequenceExtender localSeq;
+    SequenceExtender peerSeq;
+    SequenceExtender localAck;
+    SequenceExtender peerAck;
+    boolean finOut;
+    boolean finIn;
+    long lastSeenNanos;
+    long closedAtNanos;
+
+    Connection(FlowKey key, Service service, boolean initiator, int suite, State state, long now) {
+        this.key = key;
+        this.service = service;
+        this.initiator = initiator;
+        this.suite = suite;
+        this.state = state;
+        this.lastSeenNanos = now;
+    }
+
+    /** The direction number of segments this host sends. */
+    int outDir() {
+        return initiator ? I2R : R2I;
+    }
+
+    /** The direction number of segments this host receives. */
+    int inDir() {
+        return initiator ? R2I : I2R;
+    }
+
+    void startLocalSpace(long isn) {
+        isnLocal = isn;
+        localSeq = new SequenceExtender(isn);
+        peerAck = new SequenceExtender(isn);
+    }
+
+    void startPeerSpace(long isn) {
+        isnPeer = isn;
+        peerSeq = new SequenceExtender(isn);
+        localAck = new SequenceExtender(isn);
+    }
+
+    void close(long now) {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            closedAtNanos = now;
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public FlowKey key() {
+        return key;
+    }
+
+    @Override
+    public String toString() {
+        return key + " " + state + (initiator ? " (we initiated)" : " (peer initiated)");
+    }
+}

@@ -1,0 +1,102 @@
+package net.zcc.agent.path;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.function.LongSupplier;
+import net.zcc.agent.keys.KeySource;
+import net.zcc.agent.nfqueue.PacketProcessor;
+import net.zcc.agent.nfqueue.QueuedPacket;
+import net.zcc.servicefile.ServiceFile;
+
+/**
+ * ZCC's packet processor: every packet the kernel queues passes through here.
+ *
+ * <pre>
+ *  1. receive   the queue worker hands over one packet (nfqueue package)
+ *  2. decode    copy into this thread's buffer, parse IPv4/IPv6 + TCP (or ICMP too-big)
+ *  3. lookup    the connection, by (peer, local port, peer port); SYNs consult the services
+ *  4. seal/open OutboundPath seals what our stack sends, InboundPath opens what the peer sent
+ *  5. verdict   pass as is, accept the rewritten packet, or drop and count the reason
+ * </pre>
+ *
+ * Any exception is a bug: the packet is dropped and counted ({@link DropReason#INTERNAL_ERROR}),
+ * never passed unprotected, and the worker goes on.
+ */
+public final class DataPlane implements PacketProcessor {
+    private static final Logger LOG = System.getLogger("zcc.dataplane");
+
+    final ConnectionTable table;
+    final KeySource keys;
+    final PathCounters counters = new PathCounters();
+    final SecureRandom random = new SecureRandom();
+    final RateLimitedLog events = new RateLimitedLog(LOG, 20);
+    volatile ServiceIndex services = ServiceIndex.empty();
+    private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+    private final OutboundPath outbound = new OutboundPath(this);
+    private final InboundPath inbound = new InboundPath(this);
+
+    public DataPlane(KeySource keys, LongSupplier nanoClock) {
+        this.keys = keys;
+        this.table = new ConnectionTable(nanoClock);
+    }
+
+    /** Swaps in the services of a new configuration; open connections keep theirs. */
+    public void apply(ServiceFile file) {
+        services = new ServiceIndex(file);
+    }
+
+    public PathCounters counters() {
+        return counters;
+    }
+
+    public ConnectionTable connections() {
+        return table;
+    }
+
+    @Override
+    public void process(QueuedPacket packet) {
+        Worker w = workers.get();
+        ByteBuffer in = packet.payload().duplicate();
+        int len = in.remaining();
+        if (len > w.buf.length - net.zcc.agent.wire.TcpPacket.MAX_GROWTH) {
+            drop(packet, DropReason.MALFORMED);
+            return;
+        }
+        in.get(w.buf, 0, len);
+        w.icmpRewritten = false;
+        Action a;
+        try {
+            a = packet.hook() == QueuedPacket.HOOK_LOCAL_OUT
+                    ? outbound.handle(w, len)
+                    : inbound.handle(w, len);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "packet processor failed; packet dropped", e);
+            counters.drop(DropReason.INTERNAL_ERROR);
+            a = Action.DROP;
+        }
+        switch (a) {
+            case PASS -> {
+                packet.accept();
+            }
+            case REWRITE -> packet.acceptReplaced(ByteBuffer.wrap(w.buf, 0, w.icmpRewritten ? len : w.tcp.totalLength()));
+            case DROP -> packet.drop();
+        }
+    }
+
+    private void drop(QueuedPacket p, DropReason r) {
+        counters.drop(r);
+        p.drop();
+    }
+
+    /** Counts a drop and returns {@link Action#DROP}: paths end with {@code return drop(...)}. */
+    Action drop(DropReason r) {
+        counters.drop(r);
+        return Action.DROP;
+    }
+
+    long now() {
+        return table.now();
+    }
+}

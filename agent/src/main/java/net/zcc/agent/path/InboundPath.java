@@ -1,0 +1,291 @@
+package net.zcc.agent.path;
+
+import java.util.Optional;
+import net.zcc.agent.crypto.CipherSuites;
+import net.zcc.agent.crypto.CompressionException;
+import net.zcc.agent.crypto.ConnectionKeys;
+import net.zcc.agent.crypto.MacInput;
+import net.zcc.agent.keys.SessionKey;
+import net.zcc.agent.path.Connection.State;
+import net.zcc.agent.wire.TcpPacket;
+import net.zcc.agent.wire.ZccOption;
+import net.zcc.servicefile.Policy;
+import net.zcc.servicefile.Service;
+
+/**
+ * Opens what the peer sent before this host's stack sees it (PROTOCOL.md 6, 8). The local stack
+ * only ever receives plaintext it can trust, a reset, or nothing.
+ *
+ * <pre>
+ *  ICMP too-big quoting a protected flow -> lower the MTU by the option's room
+ *  SYN with OFFER (peer initiates)       -> new connection: remember nonce_i, strip the option
+ *  SYN-ACK with ACCEPT (we initiated)    -> derive keys, verify the handshake tag, strip
+ *  SYN-ACK without ACCEPT                -> require: the local stack gets a RST; opportunistic: plaintext
+ *  any other segment                     -> verify the tag, decrypt, [decompress], strip
+ *  segment of an unknown connection      -> drop; the local stack gets a RST (after a restart)
+ * </pre>
+ */
+final class InboundPath {
+    private final DataPlane dp;
+
+    InboundPath(DataPlane dp) {
+        this.dp = dp;
+    }
+
+    Action handle(Worker w, int len) {
+        TcpPacket p = w.tcp;
+        var bad = p.parse(w.buf, len);
+        if (bad != null) {
+            return w.icmp.parse(w.buf, len) == null ? tooBig(w) : dp.drop(DropReason.MALFORMED);
+        }
+        byte[] peer = new byte[p.addressLength()];
+        p.copySrcAddress(peer, 0);
+        FlowKey key = new FlowKey(peer, p.dstPort(), p.srcPort());
+        if (p.hasFlags(TcpPacket.SYN) && !p.hasFlags(TcpPacket.ACK)) {
+            return syn(w, p, key);
+        }
+        Connection c = dp.table.get(key);
+        if (c == null) {
+            return unknown(p, key);
+        }
+        synchronized (c) {
+            c.lastSeenNanos = dp.now();
+            return switch (c.state) {
+                case PLAINTEXT, REFUSED -> Action.PASS;
+                case SYN_SENT -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c)
+                        : p.hasFlags(TcpPacket.RST) ? closeOnPlainRst(c) : dp.drop(DropReason.MISSING_OPTION);
+                case SYN_RCVD -> dp.drop(DropReason.MISSING_OPTION);
+                case ESTABLISHED, CLOSED -> p.hasFlags(TcpPacket.SYN)
+                        ? (c.initiator ? synAck(w, p, c) : dp.drop(DropReason.BAD_OPTION))
+                        : open(w, p, c);
+            };
+        }
+    }
+
+    /** ICMP "fragmentation needed" / "packet too big" for one of our flows: make room for the option. */
+    private Action tooBig(Worker w) {
+        var icmp = w.icmp;
+        byte[] peer = new byte[icmp.innerAddressLength()];
+        icmp.copyInnerDstAddress(peer, 0); // the quoted packet is one we sent: its destination is the peer
+        Connection c = dp.table.get(new FlowKey(peer, icmp.innerSrcPort(), icmp.innerDstPort()));
+        if (c == null || icmp.mtu() <= OutboundPath.MSS_CLAMP) {
+            return Action.PASS;
+        }
+        synchronized (c) {
+            if (c.state == State.PLAINTEXT || c.state == State.REFUSED) {
+                return Action.PASS;
+            }
+        }
+        icmp.setMtu(icmp.mtu() - OutboundPath.MSS_CLAMP);
+        w.icmpRewritten = true;
+        dp.counters.mtuAdjusted.increment();
+        return Action.REWRITE;
+    }
+
+    /**
+     * A segment no connection knows. If it is ZCC's (it carries our option, or its port pair is a
+     * protected service), it belongs to a connection whose keys this agent lost: drop it and reset
+     * the local side, so the application sees a reset instead of a hang, plaintext or garbage.
+     */
+    private Action unknown(TcpPacket p, FlowKey key) {
+        boolean ours = p.findExperimentalOption(ZccOption.EXID) >= 0 || dp.services.any(key) != null;
+        if (!ours) {
+            dp.counters.passed.increment();
+            return Action.PASS;
+        }
+        dp.counters.drop(DropReason.UNKNOWN_CONNECTION);
+        if (p.hasFlags(TcpPacket.RST)) {
+            return Action.DROP;
+        }
+        dp.events.info("segment of unknown protected connection {0}: local side reset", key);
+        p.makeRst(p.seq(), 0, false);
+        p.updateChecksums();
+        dp.counters.localResets.increment();
+        return Action.REWRITE;
+    }
+
+    private Action closeOnPlainRst(Connection c) {
+        c.close(dp.now()); // the peer's stack refused our SYN: nothing was protected yet
+        return Action.PASS;
+    }
+
+    /** 1. The peer opens a connection to one of our protected services. */
+    private Action syn(Worker w, TcpPacket p, FlowKey key) {
+        Service s = dp.services.client(key.peer(), key.localPort());
+        int off = p.findExperimentalOption(ZccOption.EXID);
+        if (s == null) {
+            return Action.PASS; // not protected here; an OFFER is ignored by the stack
+        }
+        if (off < 0) {
+            return plainSyn(key, s);
+        }
+        if (ZccOption.type(w.buf, off, p.optionLength(off)) != ZccOption.TYPE_OFFER) {
+            return dp.drop(DropReason.BAD_OPTION);
+        }
+        if (p.payloadLength() > 0) {
+            return dp.drop(DropReason.SYN_WITH_DATA);
+        }
+        int suite = ZccOption.suite(w.buf, off);
+        if (suite != CipherSuites.byScheme(s.scheme()).number()) {
+            return dp.drop(DropReason.SUITE_MISMATCH);
+        }
+        int keyId = ZccOption.keyId(w.buf, off);
+        Optional<SessionKey> k = dp.keys.byId(OutboundPath.address(key), keyId);
+        if (k.isEmpty()) {
+            return dp.drop(DropReason.UNKNOWN_KEY_ID);
+        }
+        Connection c = new Connection(key, s, false, suite, State.SYN_RCVD, dp.now());
+        c.keyId = keyId;
+        c.sessionKey = k.get().key();
+        ZccOption.copyNonceI(w.buf, off, c.nonceI, 0);
+        c.startPeerSpace(p.seq());
+        Connection old = dp.table.get(key);
+        if (old != null) {
+            synchronized (old) {
+                if (old.state == State.SYN_RCVD && old.isnPeer == p.seq()) {
+                    c = old; // a retransmitted SYN: keep the first one's nonce
+                }
+            }
+        }
+        dp.table.put(c);
+        return strip(p, off);
+    }
+
+    private Action plainSyn(FlowKey key, Service s) {
+        if (s.policy() == Policy.OPPORTUNISTIC) {
+            dp.table.put(new Connection(key, s, false, 0, State.PLAINTEXT, dp.now()));
+            dp.counters.plaintext.increment();
+            dp.events.info("{0} offered no ZCC: connection continues in plaintext (policy opportunistic)", key);
+            return Action.PASS;
+        }
+        dp.events.info("{0} offered no ZCC: SYN dropped (policy require)", key);
+        return dp.drop(DropReason.NO_OFFER);
+    }
+
+    /** 2. The answer to our SYN: with ACCEPT the keys are set; without, the policy decides. */
+    private Action synAck(Worker w, TcpPacket p, Connection c) {
+        int off = p.findExperimentalOption(ZccOption.EXID);
+        if (off < 0) {
+            return c.state == State.SYN_SENT ? peerWithoutZcc(p, c) : dp.drop(DropReason.MISSING_OPTION);
+        }
+        if (ZccOption.type(w.buf, off, p.optionLength(off)) != ZccOption.TYPE_ACCEPT) {
+            return dp.drop(DropReason.BAD_OPTION);
+        }
+        ConnectionKeys keys = c.keys;
+        if (keys == null) {
+            ZccOption.copyNonceR(w.buf, off, c.nonceR, 0);
+            keys = ConnectionKeys.derive(c.sessionKey, c.nonceI, c.nonceR, c.suite);
+            c.startPeerSpace(p.seq());
+        }
+        int dir = c.inDir();
+        MacInput.write(w.head, 0, dir, ZccOption.TYPE_ACCEPT, p.flags(), c.peerSeq.extend(p.seq()),
+                c.peerAck.extend(p.ack()), p.window(), p.urgentPointer(), 0, 0);
+        if (!w.crypto(c.suite).verify(keys.macKey(dir), w.head, 0, MacInput.LENGTH, w.buf, 0, 0,
+                w.buf, off + ZccOption.OFF_HANDSHAKE_TAG, ZccOption.HANDSHAKE_TAG_LENGTH)) {
+            if (c.keys == null) {
+                c.peerSeq = null; // not the peer we share a key with: forget what it claimed
+                c.isnPeer = -1;
+            }
+            return dp.drop(DropReason.BAD_HANDSHAKE_TAG);
+        }
+        if (c.keys == null) {
+            c.keys = keys;
+            c.state = State.ESTABLISHED;
+            dp.counters.handshakes.increment();
+        }
+        return strip(p, off);
+    }
+
+    /** The peer's stack answered but its agent did not: it runs no ZCC. */
+    private Action peerWithoutZcc(TcpPacket p, Connection c) {
+        if (c.service.policy() == Policy.OPPORTUNISTIC) {
+            c.state = State.PLAINTEXT;
+            dp.counters.plaintext.increment();
+            dp.events.info("{0} runs no ZCC: connection continues in plaintext (policy opportunistic)", c.key);
+            return Action.PASS;
+        }
+        c.state = State.REFUSED;
+        dp.counters.refused.increment();
+        dp.counters.localResets.increment();
+        dp.events.info("{0} runs no ZCC: connection refused (policy require)", c.key);
+        p.makeRst(p.seq(), p.ack(), true); // acceptable in SYN_SENT: it acknowledges our SYN
+        p.updateChecksums();
+        return Action.REWRITE;
+    }
+
+    /** 3. Every later segment: verify, decrypt, decompress, strip. Nothing unverified gets through. */
+    private Action open(Worker w, TcpPacket p, Connection c) {
+        int off = p.findExperimentalOption(ZccOption.EXID);
+        if (off < 0) {
+            return dp.drop(DropReason.MISSING_OPTION);
+        }
+        int type = ZccOption.type(w.buf, off, p.optionLength(off));
+        if (type != ZccOption.TYPE_DATA && type != ZccOption.TYPE_DATA_COMPRESSED) {
+            return dp.drop(DropReason.BAD_OPTION);
+        }
+        boolean compressed = type == ZccOption.TYPE_DATA_COMPRESSED;
+        byte[] buf = w.buf;
+        int po = p.payloadOffset();
+        int wire = p.payloadLength();
+        if (compressed && wire < 2) {
+            return dp.drop(DropReason.BAD_COMPRESSION);
+        }
+        int orig = compressed ? ((buf[po] & 0xff) << 8) | (buf[po + 1] & 0xff) : wire;
+        int dir = c.inDir();
+        long relSeq = c.peerSeq.extend(p.seq());
+        long relAck = p.hasFlags(TcpPacket.ACK) ? c.peerAck.extend(p.ack()) : 0;
+        MacInput.write(w.head, 0, dir, type, p.flags(), relSeq, relAck, p.window(), p.urgentPointer(), orig, wire);
+        var crypto = w.crypto(c.suite);
+        if (!crypto.verify(c.keys.macKey(dir), w.head, 0, MacInput.LENGTH, buf, po, wire,
+                buf, off + ZccOption.OFF_TAG, ZccOption.TAG_LENGTH)) {
+            return dp.drop(DropReason.BAD_MAC);
+        }
+        c.peerSeq.advance(relSeq);
+        if (p.hasFlags(TcpPacket.ACK)) {
+            c.peerAck.advance(relAck);
+        }
+        if (compressed) {
+            crypto.keystreamXor(c.keys.encKey(dir), dir, true, orig, relSeq, buf, po + 2, wire - 2);
+            if (!decompress(w, p, po, wire, orig)) {
+                return dp.drop(DropReason.BAD_COMPRESSION);
+            }
+        } else {
+            crypto.keystreamXor(c.keys.encKey(dir), dir, false, orig, relSeq, buf, po, wire);
+        }
+        track(p, c);
+        dp.counters.opened.increment();
+        dp.counters.openedBytes.add(orig);
+        return strip(p, off);
+    }
+
+    private boolean decompress(Worker w, TcpPacket p, int po, int wire, int orig) {
+        try {
+            w.compressor.decompress(w.buf, po + 2, wire - 2, w.scratch, 0, orig);
+        } catch (CompressionException e) {
+            return false;
+        }
+        if (!p.setPayloadLength(orig)) {
+            return false;
+        }
+        System.arraycopy(w.scratch, 0, w.buf, p.payloadOffset(), orig);
+        return true;
+    }
+
+    private void track(TcpPacket p, Connection c) {
+        if (p.hasFlags(TcpPacket.RST)) {
+            c.close(dp.now());
+        } else if (p.hasFlags(TcpPacket.FIN)) {
+            c.finIn = true;
+            if (c.finOut) {
+                c.close(dp.now());
+            }
+        }
+    }
+
+    /** The local stack sees NOPs where the option was: same header length, no payload move. */
+    private Action strip(TcpPacket p, int off) {
+        p.replaceWithNops(off, p.optionLength(off));
+        p.updateChecksums();
+        return Action.REWRITE;
+    }
+}

@@ -1,0 +1,213 @@
+package net.zcc.agent.path;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import net.zcc.agent.crypto.CipherSuites;
+import net.zcc.agent.crypto.ConnectionKeys;
+import net.zcc.agent.crypto.MacInput;
+import net.zcc.agent.keys.SessionKey;
+import net.zcc.agent.path.Connection.State;
+import net.zcc.agent.wire.TcpPacket;
+import net.zcc.agent.wire.ZccOption;
+import net.zcc.servicefile.Policy;
+import net.zcc.servicefile.Service;
+
+/**
+ * Seals what this host's stack sends on protected connections (PROTOCOL.md 6, 8).
+ *
+ * <pre>
+ *  SYN      (we initiate)  -> new connection: add OFFER (suite, key id, nonce_i), clamp MSS
+ *  SYN-ACK  (peer offered) -> derive keys from both nonces: add ACCEPT with handshake tag, clamp MSS
+ *  any other segment       -> seal: [compress], encrypt payload, add DATA option with the tag
+ * </pre>
+ */
+final class OutboundPath {
+    /** The DATA option grows a segment by at most 20 bytes (17, aligned to 4). */
+    static final int MSS_CLAMP = 20;
+    private final DataPlane dp;
+
+    OutboundPath(DataPlane dp) {
+        this.dp = dp;
+    }
+
+    Action handle(Worker w, int len) {
+        TcpPacket p = w.tcp;
+        if (p.parse(w.buf, len) != null) {
+            return dp.drop(DropReason.MALFORMED);
+        }
+        byte[] peer = new byte[p.addressLength()];
+        p.copyDstAddress(peer, 0);
+        FlowKey key = new FlowKey(peer, p.srcPort(), p.dstPort());
+        if (p.hasFlags(TcpPacket.SYN) && !p.hasFlags(TcpPacket.ACK)) {
+            return syn(w, p, key);
+        }
+        Connection c = dp.table.get(key);
+        if (c == null) {
+            // Queued by the conntrack mark of a connection this agent does not know: it started
+            // before a restart. Never send it in plaintext.
+            dp.events.info("outbound segment of unknown protected connection {0} dropped", key);
+            return dp.drop(DropReason.UNKNOWN_CONNECTION);
+        }
+        synchronized (c) {
+            c.lastSeenNanos = dp.now();
+            return switch (c.state) {
+                case PLAINTEXT, REFUSED -> Action.PASS;
+                case SYN_SENT -> p.hasFlags(TcpPacket.RST) ? Action.PASS : dp.drop(DropReason.UNKNOWN_CONNECTION);
+                case SYN_RCVD -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c) : refusedByStack(p, c);
+                case ESTABLISHED, CLOSED -> p.hasFlags(TcpPacket.SYN)
+                        ? (c.initiator ? dp.drop(DropReason.UNKNOWN_CONNECTION) : synAck(w, p, c))
+                        : seal(w, p, c);
+            };
+        }
+    }
+
+    /** Our stack answered the peer's SYN with a RST (nothing listens): no keys yet, nothing to hide. */
+    private Action refusedByStack(TcpPacket p, Connection c) {
+        if (p.hasFlags(TcpPacket.RST)) {
+            c.close(dp.now());
+            return Action.PASS;
+        }
+        return dp.drop(DropReason.UNKNOWN_CONNECTION);
+    }
+
+    /** 1. We open a connection: offer ZCC if the service is protected and we hold a key. */
+    private Action syn(Worker w, TcpPacket p, FlowKey key) {
+        Connection c = dp.table.get(key);
+        if (c != null) {
+            synchronized (c) {
+                if (c.initiator && c.state == State.SYN_SENT && c.isnLocal == p.seq()) {
+                    return offer(w, p, c); // a retransmitted SYN carries the same offer
+                }
+            }
+        }
+        Service s = dp.services.server(key.peer(), key.peerPort());
+        if (s == null) {
+            return Action.PASS; // a reused port pair of a connection that is no longer protected
+        }
+        if (p.payloadLength() > 0) {
+            return dp.drop(DropReason.SYN_WITH_DATA);
+        }
+        Optional<SessionKey> k = dp.keys.current(address(key));
+        if (k.isEmpty()) {
+            if (s.policy() == Policy.OPPORTUNISTIC) {
+                dp.table.put(new Connection(key, s, true, 0, State.PLAINTEXT, dp.now()));
+                dp.counters.plaintext.increment();
+                dp.events.info("no key for {0}: connection continues in plaintext (policy opportunistic)", key);
+                return Action.PASS;
+            }
+            dp.events.info("no key for {0}: connection refused (policy require)", key);
+            return dp.drop(DropReason.NO_KEY);
+        }
+        c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
+        c.keyId = k.get().id();
+        c.sessionKey = k.get().key();
+        dp.random.nextBytes(c.nonceI);
+        c.startLocalSpace(p.seq());
+        dp.table.put(c);
+        synchronized (c) {
+            return offer(w, p, c);
+        }
+    }
+
+    private Action offer(Worker w, TcpPacket p, Connection c) {
+        int n = ZccOption.writeOffer(w.option, 0, c.suite, c.keyId, c.nonceI);
+        return clampAndInsert(w, p, n);
+    }
+
+    /** 2. Our stack accepts the peer's offer: derive the keys and prove we hold the session key. */
+    private Action synAck(Worker w, TcpPacket p, Connection c) {
+        if (c.keys == null) {
+            dp.random.nextBytes(c.nonceR);
+            c.keys = ConnectionKeys.derive(c.sessionKey, c.nonceI, c.nonceR, c.suite);
+            c.startLocalSpace(p.seq());
+            c.state = State.ESTABLISHED;
+            dp.counters.handshakes.increment();
+        }
+        int dir = c.outDir();
+        MacInput.write(w.head, 0, dir, ZccOption.TYPE_ACCEPT, p.flags(), c.localSeq.extendAndAdvance(p.seq()),
+                c.localAck.extendAndAdvance(p.ack()), p.window(), p.urgentPointer(), 0, 0);
+        w.crypto(c.suite).mac(c.keys.macKey(dir), w.head, 0, MacInput.LENGTH, w.buf, 0, 0, w.tag, 0,
+                ZccOption.HANDSHAKE_TAG_LENGTH);
+        int n = ZccOption.writeAccept(w.option, 0, c.nonceR, w.tag, 0);
+        return clampAndInsert(w, p, n);
+    }
+
+    /** SYN and SYN-ACK: leave the peer room for our option, then add the option. */
+    private Action clampAndInsert(Worker w, TcpPacket p, int optionLength) {
+        int mss = p.mss();
+        if (mss > 0) {
+            p.setMss(Math.max(mss - MSS_CLAMP, 64));
+        } else {
+            p.addMssOptionIfMissing((p.ipVersion() == 4 ? 536 : 1220) - MSS_CLAMP);
+        }
+        if (!p.insertOption(w.option, optionLength, false)) {
+            return dp.drop(DropReason.OPTION_SPACE);
+        }
+        p.updateChecksums();
+        return Action.REWRITE;
+    }
+
+    /** 3. Every later segment: compress (if asked and it helps), encrypt, tag. */
+    private Action seal(Worker w, TcpPacket p, Connection c) {
+        int dir = c.outDir();
+        long relSeq = c.localSeq.extendAndAdvance(p.seq());
+        long relAck = p.hasFlags(TcpPacket.ACK) ? c.localAck.extendAndAdvance(p.ack()) : 0;
+        byte[] buf = w.buf;
+        int off = p.payloadOffset();
+        int len = p.payloadLength();
+        boolean compressed = c.service.compress() && len > 0 && compress(w, p, off, len);
+        int wire = p.payloadLength();
+        var crypto = w.crypto(c.suite);
+        if (compressed) {
+            crypto.keystreamXor(c.keys.encKey(dir), dir, true, len, relSeq, buf, off + 2, wire - 2);
+        } else {
+            crypto.keystreamXor(c.keys.encKey(dir), dir, false, len, relSeq, buf, off, len);
+        }
+        int type = compressed ? ZccOption.TYPE_DATA_COMPRESSED : ZccOption.TYPE_DATA;
+        MacInput.write(w.head, 0, dir, type, p.flags(), relSeq, relAck, p.window(), p.urgentPointer(), len, wire);
+        crypto.mac(c.keys.macKey(dir), w.head, 0, MacInput.LENGTH, buf, off, wire, w.tag, 0, ZccOption.TAG_LENGTH);
+        int n = ZccOption.writeData(w.option, 0, compressed, w.tag, 0);
+        if (!p.insertOption(w.option, n, true)) {
+            return dp.drop(DropReason.OPTION_SPACE);
+        }
+        track(p, c);
+        p.updateChecksums();
+        dp.counters.sealed.increment();
+        dp.counters.sealedBytes.add(len);
+        return Action.REWRITE;
+    }
+
+    /** Replaces the payload by length prefix ‖ compressed bytes when that is shorter. */
+    private boolean compress(Worker w, TcpPacket p, int off, int len) {
+        int n = w.compressor.compress(w.buf, off, len, w.scratch, 0);
+        if (n < 0) {
+            return false;
+        }
+        w.buf[off] = (byte) (len >>> 8);
+        w.buf[off + 1] = (byte) len;
+        System.arraycopy(w.scratch, 0, w.buf, off + 2, n);
+        p.setPayloadLength(n + 2);
+        dp.counters.compressed.increment();
+        return true;
+    }
+
+    private void track(TcpPacket p, Connection c) {
+        if (p.hasFlags(TcpPacket.RST)) {
+            c.close(dp.now());
+        } else if (p.hasFlags(TcpPacket.FIN)) {
+            c.finOut = true;
+            if (c.finIn) {
+                c.close(dp.now());
+            }
+        }
+    }
+
+    static InetAddress address(FlowKey key) {
+        try {
+            return InetAddress.getByAddress(key.peer());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("address of length " + key.peer().length, e);
+        }
+    }
+}

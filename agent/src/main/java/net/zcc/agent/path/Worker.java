@@ -1,0 +1,36 @@
+package net.zcc.agent.path;
+
+import java.util.HashMap;
+import java.util.Map;
+import net.zcc.agent.crypto.CipherSuites;
+import net.zcc.agent.crypto.Compressor;
+import net.zcc.agent.crypto.MacInput;
+import net.zcc.agent.crypto.SegmentCrypto;
+import net.zcc.agent.wire.IcmpTooBig;
+import net.zcc.agent.wire.TcpPacket;
+import net.zcc.agent.wire.ZccOption;
+
+/**
+ * What one queue thread reuses for every packet: the packet buffer and views, the MAC header,
+ * option and tag scratch, a compressor and one crypto instance per suite. Nothing here is shared
+ * between threads, so the hot path allocates nothing and takes no lock but the connection's.
+ */
+final class Worker {
+    /** A whole IP packet (64 KiB) plus room for the ZCC option and a restored compressed payload. */
+    final byte[] buf = new byte[65536 + TcpPacket.MAX_GROWTH + 64];
+    final TcpPacket tcp = new TcpPacket();
+    final IcmpTooBig icmp = new IcmpTooBig();
+    final byte[] head = new byte[MacInput.LENGTH];
+    final byte[] option = new byte[40];
+    final byte[] tag = new byte[ZccOption.TAG_LENGTH];
+    final byte[] scratch = new byte[65536 + 64];
+    final byte[] addr = new byte[16];
+    final Compressor compressor = new Compressor();
+    /** Set when the rewritten packet is the ICMP message (its length never changes). */
+    boolean icmpRewritten;
+    private final Map<Integer, SegmentCrypto> crypto = new HashMap<>();
+
+    SegmentCrypto crypto(int suite) {
+        return crypto.computeIfAbsent(suite, n -> CipherSuites.byNumber(n).newWorkerInstance());
+    }
+}

@@ -1,0 +1,55 @@
+package net.zcc.agent.path;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import net.zcc.agent.keys.KeySource;
+import net.zcc.agent.nfqueue.InMemoryPacketQueue;
+import net.zcc.agent.nfqueue.PacketBatch;
+import net.zcc.agent.nfqueue.QueuedPacket;
+import net.zcc.servicefile.ServiceFile;
+
+/** One whole agent behind the in-memory queue twin: packets go in as the kernel would queue them. */
+final class SimHost {
+    final DataPlane dp;
+    private final InMemoryPacketQueue queue = new InMemoryPacketQueue(0, Duration.ofMillis(5));
+    private final PacketBatch batch = new PacketBatch(16);
+
+    SimHost(KeySource keys, ServiceFile services) {
+        dp = new DataPlane(keys, System::nanoTime);
+        dp.apply(services);
+    }
+
+    /** What the agent lets out of this host for a segment its stack sent, or null if dropped. */
+    byte[] send(byte[] packet) {
+        return through(packet, QueuedPacket.HOOK_LOCAL_OUT);
+    }
+
+    /** What this host's stack receives for a segment from the wire, or null if dropped. */
+    byte[] receive(byte[] packet) {
+        return through(packet, QueuedPacket.HOOK_PRE_ROUTING);
+    }
+
+    private byte[] through(byte[] packet, int hook) {
+        try {
+            int id = queue.inject(packet.clone(), hook, 0);
+            int n = queue.receive(batch);
+            for (int i = 0; i < n; i++) {
+                dp.process(batch.get(i));
+            }
+            queue.sendVerdicts(batch);
+            for (InMemoryPacketQueue.Settled s : queue.settled()) {
+                if (s.packetId() == id) {
+                    return s.verdict() == QueuedPacket.Verdict.ACCEPT ? s.packet() : null;
+                }
+            }
+            throw new IllegalStateException("packet " + id + " was never settled");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long drops(DropReason r) {
+        return dp.counters().drops(r);
+    }
+}
