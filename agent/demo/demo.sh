@@ -2,9 +2,9 @@
 # The main job on one machine: two namespace hosts, an agent (zcc_configd) on each, an HTTP
 # service between them protected by ZCC. Run through "./zcc demo" (as root), which builds first.
 #
-# At this stage the packet processor is a pass-through: every packet of the protected service
-# travels through both agents' queues and is accepted unchanged. The demo shows the application's
-# view, the wire, and the kernel's queue counters, then removes everything it created.
+# Keys are pre-shared for now ("manual keying": one line per peer in a 0600 key file); the key
+# server comes next. The demo shows the application's plaintext beside a capture of the wire,
+# then each agent's counters, then removes everything it created.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [[ $(id -u) -eq 0 ]] || { echo "demo: needs root (network namespaces, nftables, NFQUEUE)" >&2; exit 1; }
@@ -47,10 +47,16 @@ zcc_tool --file "$work/b.xml" --pid-file "$work/b.pid" service add --name web --
 echo "host A: I connect to $B4:$PORT (type=server)"; "$top/zcc" --file "$work/a.xml" service list
 echo "host B: $A4 connects to me on $PORT (type=client)"; "$top/zcc" --file "$work/b.xml" service list
 
-say "3. one zcc_configd per host"
+say "3. a pairwise key (zcc keygen), the same on both hosts, each file mode 0600"
+key=$("$top/zcc" keygen | cut -d' ' -f2)
+echo "$B4 $key" >"$work/a.keys"; echo "$A4 $key" >"$work/b.keys"; chmod 600 "$work/a.keys" "$work/b.keys"
+echo "    host A: $B4 ${key:0:8}...   host B: $A4 ${key:0:8}..."
+
+say "4. one zcc_configd per host"
 for h in a b; do
   ns=$A; [[ $h == b ]] && ns=$B
   TMPDIR=$work ip netns exec "$ns" "$top/zcc" configd --file "$work/$h.xml" --pid-file "$work/$h.pid" \
+    --key-file "$work/$h.keys" --stats-file "$work/zcc_configd.stats.$h" \
     >"$work/agent-$h.log" 2>&1 &
   pids+=($!)
 done
@@ -63,7 +69,7 @@ for ns in "$A" "$B"; do  # what pgrep -x zcc_configd matches: the process name
 done
 grep -h "kernel probe\|reloaded" "$work/agent-a.log"
 
-say "4. an HTTP server on host B, a client on host A"
+say "5. an HTTP server on host B, a client on host A"
 mkdir -p "$work/www"
 echo "Hello from host B: this page is the application's plaintext." >"$work/www/index.html"
 in_b python3 -m http.server $PORT --bind $B4 --directory "$work/www" >"$work/http.log" 2>&1 &
@@ -78,23 +84,29 @@ in_a curl -s --max-time 5 "http://$B4:$PORT/" | sed 's/^/    /'
 sleep 1
 kill "${pids[-1]}" 2>/dev/null || true; sleep 0.5
 
-say "5. the wire (tcpdump on host B's veth)"
-tcpdump -r "$work/wire.pcap" -n 2>/dev/null | head -12 | sed 's/^/    /'
+say "6. the wire (tcpdump on host B's veth): same addresses, ports and sequence numbers, option 253, ciphertext"
+tcpdump -r "$work/wire.pcap" -n 2>/dev/null | head -8 | cut -c1-150 | sed 's/^/    /'
+echo "    the response as it crossed the wire (first bytes of the largest segment):"
+tcpdump -r "$work/wire.pcap" -n -X 'tcp src port '$PORT' and greater 150' 2>/dev/null | sed -n '2,8p' | sed 's/^/    /'
 if tcpdump -r "$work/wire.pcap" -A 2>/dev/null | grep -q "Hello from host B"; then
-  echo "    the page's text is visible on the wire: this build's packet processor is a pass-through"
-  echo "    (every packet went through both agents and was accepted unchanged; sealing comes next)."
+  echo "    !! the page's text is visible on the wire" ; exit 1
+else
+  echo "    the page's text (\"Hello from host B\") appears nowhere in the capture"
 fi
 
-say "6. counters: packets each kernel queued to its agent for this exchange"
-echo "    host A: $(( $(queued "$A") - before_a )) packets   host B: $(( $(queued "$B") - before_b )) packets"
-echo "    (an unprotected port is never queued: the rules match only the services in the file)"
+say "7. counters: what each agent did (zcc stats)"
+sleep 1.2
+for h in a b; do
+  echo "    host ${h^^}: $(grep -E '^(sealed|opened|handshakes|refused|drop\.bad_mac|drop\.missing_option)=' "$work/zcc_configd.stats.$h" 2>/dev/null | tr '\n' ' ')"
+done
+echo "    packets the kernels queued: host A $(( $(queued "$A") - before_a )), host B $(( $(queued "$B") - before_b ))"
 
-say "7. reload without dropping connections: switch the service off on A and reload"
+say "8. reload: switch the service off on A (open connections would stay protected)"
 "$top/zcc" --file "$work/a.xml" --pid-file "$work/a.pid" service disable web || true
 sleep 1
 grep "reloaded" "$work/agent-a.log" | tail -1 | sed 's/^/    /'
 
-say "8. stopping the agents (their last words are their counters) and removing the hosts"
+say "9. stopping the agents (their last words are their counters) and removing the hosts"
 for p in "${pids[@]:0:2}"; do kill "$p" 2>/dev/null || true; done
 sleep 1.5
 grep -h "stopping" "$work/agent-a.log" "$work/agent-b.log" | sed 's/.*stopping: /    /'
