@@ -321,7 +321,8 @@ measure_mode() {  # runs in a subshell with set -e; results appended to $RESULTS
         plaintext) ;;
         c-loop) start_queue_helpers c-loop "$C_CMD"; add_queue_rules ;;
         java)
-            if [[ -z "${ZCCB_JAVA_CMD:-}" && ! -f "$REPO_DIR/agent/target/classes/net/zcc/agent/nfqueue/PassThroughMain.class" ]]; then
+            # with ZCCB_AGENT_CP the classes may live elsewhere (a snapshot): trust it
+            if [[ -z "${ZCCB_JAVA_CMD:-}" && -z "${ZCCB_AGENT_CP:-}" && ! -f "$REPO_DIR/agent/target/classes/net/zcc/agent/nfqueue/PassThroughMain.class" ]]; then
                 log "java mode: net.zcc.agent.nfqueue.PassThroughMain is not built (no agent/target/classes/net/zcc/agent/nfqueue/PassThroughMain.class); skipping"
                 return 1
             fi

@@ -15,6 +15,7 @@ final class Errno {
             case 12: return "ENOMEM";
             case 16: return "EBUSY: queue bound by another socket";
             case 22: return "EINVAL";
+            case 38: return "ENOSYS: call not implemented";
             case 90: return "EMSGSIZE";
             case 93: return "EPROTONOSUPPORT: no nfnetlink in this kernel";
             case 97: return "EAFNOSUPPORT";

@@ -25,9 +25,11 @@ final class Libc {
     static final int NETLINK_NO_ENOBUFS = 5;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_WAITFORONE = 0x10000;
 
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int ENOSYS = 38;
 
     private Libc() {
     }
@@ -43,4 +45,34 @@ final class Libc {
     static native long recv(int fd, Pointer buf, long len, int flags);
 
     static native int close(int fd);
+
+    /**
+     * recvmmsg(2), bound on its own: a libc without the symbol must not break the binding of
+     * the calls above. {@link #available()} says whether it could be bound; the kernel may
+     * still answer ENOSYS (old kernel, seccomp), which the caller handles.
+     */
+    static final class Mmsg {
+        private static final boolean BOUND;
+
+        static {
+            boolean ok;
+            try {
+                Native.register(Mmsg.class, Platform.C_LIBRARY_NAME);
+                ok = true;
+            } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
+                ok = false;
+            }
+            BOUND = ok;
+        }
+
+        private Mmsg() {
+        }
+
+        static boolean available() {
+            return BOUND;
+        }
+
+        /** int recvmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout) */
+        static native int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout);
+    }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * acknowledge each setting, so a refused bind (EBUSY, EPERM) fails {@link #open} loudly.
  *
  * <p>Receive buffer: one direct buffer cut into {@code batchSize} slots of one datagram each;
- * packet payloads are views into their slot. Verdicts of a batch go out in one datagram.
+ * packet payloads are views into their slot. One recvmmsg(MSG_WAITFORONE) fills the slots
+ * (the recv loop of {@link Config#multiReceive} false is kept as a fallback). Verdicts of a
+ * batch go out in one datagram.
  */
 public final class NetlinkPacketQueue implements PacketQueue {
     private static final System.Logger LOG = System.getLogger(NetlinkPacketQueue.class.getName());
@@ -31,9 +33,15 @@ public final class NetlinkPacketQueue implements PacketQueue {
      * @param gso            NFQA_CFG_F_GSO: take unsegmented super-packets (callers must cope)
      * @param receiveBuffer  socket receive buffer in bytes (SO_RCVBUFFORCE)
      * @param receiveTimeout longest blocking wait, so close() and stop() are noticed
+     * @param multiReceive   receive with one recvmmsg(MSG_WAITFORONE) per batch; false, or
+     *                       recvmmsg missing (ENOSYS), uses a blocking recv then MSG_DONTWAIT
+     *                       recvs until EAGAIN (one syscall more per batch)
      */
     public record Config(int copyRange, int maxLen, int batchSize, boolean gso, int receiveBuffer,
-                         Duration receiveTimeout) {
+                         Duration receiveTimeout, boolean multiReceive) {
+        /** System property that turns recvmmsg off in {@link #defaults()} ("false"). */
+        public static final String MULTI_RECEIVE_PROPERTY = "zcc.nfqueue.recvmmsg";
+
         public Config {
             if (copyRange < 1 || copyRange > NfqProto.MAX_COPY_RANGE || maxLen < 1 || batchSize < 1
                     || receiveBuffer < 1 || receiveTimeout.isNegative() || receiveTimeout.isZero()) {
@@ -41,8 +49,20 @@ public final class NetlinkPacketQueue implements PacketQueue {
             }
         }
 
+        /** With recvmmsg on. */
+        public Config(int copyRange, int maxLen, int batchSize, boolean gso, int receiveBuffer,
+                      Duration receiveTimeout) {
+            this(copyRange, maxLen, batchSize, gso, receiveBuffer, receiveTimeout, true);
+        }
+
+        /** recvmmsg on unless the system property {@value #MULTI_RECEIVE_PROPERTY} is "false". */
         public static Config defaults() {
-            return new Config(NfqProto.MAX_COPY_RANGE, 4096, 64, false, 8 << 20, Duration.ofMillis(200));
+            boolean multi = !"false".equalsIgnoreCase(System.getProperty(MULTI_RECEIVE_PROPERTY, "true").trim());
+            return new Config(NfqProto.MAX_COPY_RANGE, 4096, 64, false, 8 << 20, Duration.ofMillis(200), multi);
+        }
+
+        public Config withMultiReceive(boolean on) {
+            return new Config(copyRange, maxLen, batchSize, gso, receiveBuffer, receiveTimeout, on);
         }
     }
 
@@ -55,6 +75,8 @@ public final class NetlinkPacketQueue implements PacketQueue {
     private final ByteBuffer[] views;
     private final DatagramDecoder decoder;
     private final VerdictWriter writer;
+    /** Null when receiving with the recv loop (configured, or recvmmsg unavailable). */
+    private volatile NetlinkSocket.MessageVector vector;
     private volatile boolean closed;
 
     private NetlinkPacketQueue(int queue, Config config, NetlinkSocket socket) {
@@ -72,6 +94,13 @@ public final class NetlinkPacketQueue implements PacketQueue {
         ByteBuffer sendArea = ByteBuffer.allocateDirect(SEND_BUFFER);
         NetlinkSocket.Region sendRegion = NetlinkSocket.region(sendArea, 0, SEND_BUFFER);
         this.writer = new VerdictWriter(queue, sendArea, len -> socket.send(sendRegion, len));
+        if (config.multiReceive()) {
+            if (socket.probeReceiveMany()) {
+                this.vector = NetlinkSocket.vector(slots);
+            } else {
+                LOG.log(Level.WARNING, "nfqueue {0}: recvmmsg unavailable, using recv", queue);
+            }
+        }
     }
 
     /** Opens and binds queue {@code queueNum}; needs CAP_NET_ADMIN in the current netns. */
@@ -86,7 +115,7 @@ public final class NetlinkPacketQueue implements PacketQueue {
             s.setReceiveTimeout(config.receiveTimeout());
             NetlinkPacketQueue q = new NetlinkPacketQueue(queueNum, config, s);
             new QueueBinder(q.queue, s).bind(config);
-            LOG.log(Level.INFO, "nfqueue {0} bound: {1}", queueNum, config);
+            LOG.log(Level.INFO, "nfqueue {0} bound, receive with {1}: {2}", queueNum, q.receiveMode(), config);
             return q;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -99,6 +128,12 @@ public final class NetlinkPacketQueue implements PacketQueue {
         return queue;
     }
 
+    /** "recvmmsg" or "recv" (the blocking recv + MSG_DONTWAIT drain loop). */
+    @Override
+    public String receiveMode() {
+        return vector != null ? "recvmmsg" : "recv";
+    }
+
     @Override
     public int receive(PacketBatch batch) throws IOException {
         batch.clear();
@@ -106,24 +141,50 @@ public final class NetlinkPacketQueue implements PacketQueue {
         try {
             ensureOpen();
             int limit = Math.min(batch.capacity(), slots.length);
-            int slot = 0;
-            boolean dontWait = false;
-            while (slot < limit && !batch.isFull()) {
-                int n = receiveOne(slot, dontWait, batch);
-                if (n < 0) {
-                    break; // receive timeout, or drained
-                }
-                dontWait = true;
-                int before = batch.size();
-                decoder.decode(slot * slotSize, n, slotSize, views[slot], batch);
-                if (batch.size() > before) {
-                    slot++; // payload views point into this slot: keep it
+            NetlinkSocket.MessageVector v = vector;
+            if (v != null) {
+                try {
+                    return receiveMany(v, limit, batch);
+                } catch (NetlinkSocket.UnsupportedCallException e) {
+                    vector = null;
+                    LOG.log(Level.WARNING, "nfqueue {0}: {1}; falling back to recv", queue, e.getMessage());
                 }
             }
-            return batch.size();
+            return receiveLoop(limit, batch);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * One recvmmsg: blocks for the first datagram only and returns with what else was ready,
+     * datagram i in slot i. One syscall for a lone packet, as a plain recv loop.
+     */
+    private int receiveMany(NetlinkSocket.MessageVector v, int limit, PacketBatch batch) throws IOException {
+        int n = socket.receiveMany(v, limit);
+        for (int i = 0; i < n; i++) {
+            decoder.decode(i * slotSize, v.received(i), slotSize, views[i], batch);
+        }
+        return batch.size();
+    }
+
+    /** Blocking recv for the first datagram, then MSG_DONTWAIT recvs until EAGAIN or full. */
+    private int receiveLoop(int limit, PacketBatch batch) throws IOException {
+        int slot = 0;
+        boolean dontWait = false;
+        while (slot < limit && !batch.isFull()) {
+            int n = receiveOne(slot, dontWait, batch);
+            if (n < 0) {
+                break; // receive timeout, or drained
+            }
+            dontWait = true;
+            int before = batch.size();
+            decoder.decode(slot * slotSize, n, slotSize, views[slot], batch);
+            if (batch.size() > before) {
+                slot++; // payload views point into this slot: keep it
+            }
+        }
+        return batch.size();
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -31,6 +32,59 @@ final class NetlinkSocket implements AutoCloseable {
 
         int length() {
             return length;
+        }
+    }
+
+    /**
+     * A recvmmsg vector ({@link MmsgLayout}) over a fixed list of regions, one datagram per
+     * region, in native memory allocated and filled once.
+     */
+    static final class MessageVector {
+        private final Memory memory;
+        private final ByteBuffer layout; // view of memory, for reading msg_len and msg_flags
+        private final Region[] regions; // keeps the receive buffers reachable
+        private final int vlen;
+
+        private MessageVector(Region[] regions) {
+            this.regions = regions.clone();
+            this.vlen = regions.length;
+            int size = MmsgLayout.size(vlen);
+            this.memory = new Memory(size);
+            memory.clear();
+            this.layout = memory.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+            long[] buffers = new long[vlen];
+            int[] lengths = new int[vlen];
+            for (int i = 0; i < vlen; i++) {
+                buffers[i] = Pointer.nativeValue(this.regions[i].address);
+                lengths[i] = this.regions[i].length;
+            }
+            MmsgLayout.fill(layout, Pointer.nativeValue(memory), buffers, lengths);
+        }
+
+        int capacity() {
+            return vlen;
+        }
+
+        /**
+         * Length of datagram {@code i} of the last {@link #receiveMany}: its full length, more
+         * than its region's length if it was cut (msg_flags MSG_TRUNC).
+         */
+        int received(int i) {
+            return MmsgLayout.received(layout, i, regions[i].length);
+        }
+
+        /** The layout bytes as the kernel sees them (tests). */
+        ByteBuffer layout() {
+            return layout.duplicate().order(ByteOrder.nativeOrder());
+        }
+    }
+
+    /** The kernel or libc has no such call (ENOSYS, or the symbol is missing). */
+    static final class UnsupportedCallException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedCallException(String message) {
+            super(message);
         }
     }
 
@@ -66,6 +120,60 @@ final class NetlinkSocket implements AutoCloseable {
             throw new IllegalArgumentException("need a direct buffer window, got " + offset + "+" + length);
         }
         return new Region(direct, Native.getDirectBufferPointer(direct).share(offset, length), length);
+    }
+
+    /** A recvmmsg vector receiving datagram i into {@code regions[i]}. */
+    static MessageVector vector(Region... regions) {
+        if (regions.length < 1) {
+            throw new IllegalArgumentException("a message vector needs at least one region");
+        }
+        return new MessageVector(regions);
+    }
+
+    /**
+     * Whether {@link #receiveMany} can work here: libc has recvmmsg and the kernel accepts it
+     * (a call with vlen 0, which receives nothing). Any error other than ENOSYS counts as yes.
+     */
+    boolean probeReceiveMany() {
+        if (!Libc.Mmsg.available()) {
+            return false;
+        }
+        return Libc.Mmsg.recvmmsg(fd, Pointer.NULL, 0, Libc.MSG_DONTWAIT, Pointer.NULL) >= 0
+                || Native.getLastError() != Libc.ENOSYS;
+    }
+
+    /**
+     * recvmmsg(MSG_WAITFORONE | MSG_TRUNC) into the first {@code max} regions of {@code v}:
+     * blocks (up to the receive timeout) for the first datagram only, then takes whatever else
+     * is ready. Returns the datagram count (1..max; lengths from {@link MessageVector#received}),
+     * or -1 when none arrived before the receive timeout.
+     *
+     * @throws UnsupportedCallException if recvmmsg is missing (ENOSYS); use {@link #receive}
+     */
+    int receiveMany(MessageVector v, int max) throws IOException {
+        if (max < 1 || max > v.vlen) {
+            throw new IllegalArgumentException("receive of " + max + " into a vector of " + v.vlen);
+        }
+        if (!Libc.Mmsg.available()) {
+            throw new UnsupportedCallException("recvmmsg: not in " + Platform.C_LIBRARY_NAME);
+        }
+        int flags = Libc.MSG_WAITFORONE | Libc.MSG_TRUNC;
+        while (true) {
+            int n = Libc.Mmsg.recvmmsg(fd, v.memory, max, flags, Pointer.NULL);
+            if (n > 0) {
+                return n;
+            }
+            int errno = n < 0 ? Native.getLastError() : 0;
+            if (errno == Libc.EAGAIN) {
+                return -1;
+            }
+            if (errno == Libc.ENOSYS) {
+                throw new UnsupportedCallException(failure("recvmmsg(fd " + fd + ")", errno).getMessage());
+            }
+            if (errno != Libc.EINTR) {
+                throw failure("recvmmsg(fd " + fd + ", vlen " + max + ") returned " + n + ",", errno);
+            }
+        }
     }
 
     /** Asks for {@code bytes} of receive buffer: SO_RCVBUFFORCE as root, else SO_RCVBUF (capped). */

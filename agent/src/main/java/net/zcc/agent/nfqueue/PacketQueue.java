@@ -12,6 +12,11 @@ public interface PacketQueue extends AutoCloseable {
     /** The queue number (the NFQUEUE target's --queue-num / --queue-balance member). */
     int queueNumber();
 
+    /** How packets are received, for logs and tests (e.g. "recvmmsg", "recv", "in-memory"). */
+    default String receiveMode() {
+        return "in-memory";
+    }
+
     /**
      * Clears {@code batch}, waits (bounded, a fraction of a second) for the first packet, then adds
      * whatever else is ready, up to {@code batch.capacity()}. Payload views stay valid until the

@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Binds queues FIRST .. FIRST+COUNT-1 and accepts every packet until killed. Prints one line
- * starting with "READY" once every queue is bound; the namespace test waits for it.
+ * starting with "READY" once every queue is bound, with each queue's receive mode; the
+ * namespace test waits for it. {@code -Dzcc.nfqueue.recvmmsg=false} selects the recv loop.
  * Usage: {@code PassThroughMain FIRST COUNT}
  */
 public final class PassThroughMain {
@@ -27,7 +28,7 @@ public final class PassThroughMain {
             set.stats().forEach(System.out::println);
             done.countDown();
         }));
-        System.out.println("READY queues " + first + ".." + (first + count - 1));
+        System.out.println("READY queues " + first + ".." + (first + count - 1) + " receive " + set.receiveModes());
         System.out.flush();
         done.await();
     }

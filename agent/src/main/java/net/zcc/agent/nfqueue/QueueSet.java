@@ -90,6 +90,13 @@ public final class QueueSet implements AutoCloseable {
         return all;
     }
 
+    /** {@link PacketQueue#receiveMode()} of each queue, in queue order. */
+    public synchronized List<String> receiveModes() {
+        List<String> m = new ArrayList<>();
+        workers.forEach(w -> m.add(w.receiveMode()));
+        return m;
+    }
+
     /** Counters of each queue, in queue order. */
     public synchronized List<QueueStats> stats() {
         List<QueueStats> s = new ArrayList<>();

@@ -46,6 +46,11 @@ public final class QueueWorker {
         return counters;
     }
 
+    /** {@link PacketQueue#receiveMode()} of this worker's queue. */
+    public String receiveMode() {
+        return queue.receiveMode();
+    }
+
     /** Starts the worker thread "zcc-nfqueue-N". */
     public synchronized void start() {
         if (thread != null) {

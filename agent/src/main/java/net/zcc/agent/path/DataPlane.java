@@ -32,6 +32,7 @@ public final class DataPlane implements PacketProcessor {
     final PathCounters counters = new PathCounters();
     final SecureRandom random = new SecureRandom();
     final RateLimitedLog events = new RateLimitedLog(LOG, 20);
+    final ResetHints resetHints = new ResetHints();
     volatile ServiceIndex services = ServiceIndex.empty();
     private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
     private final OutboundPath outbound = new OutboundPath(this);
@@ -80,7 +81,10 @@ public final class DataPlane implements PacketProcessor {
             case PASS -> {
                 packet.accept();
             }
-            case REWRITE -> packet.acceptReplaced(ByteBuffer.wrap(w.buf, 0, w.icmpRewritten ? len : w.tcp.totalLength()));
+            // A copy: the verdicts of a whole batch go out after every packet of it was processed,
+            // and the worker's buffer already holds the next packet by then.
+            case REWRITE -> packet.acceptReplaced(ByteBuffer.wrap(
+                    java.util.Arrays.copyOf(w.buf, w.icmpRewritten ? len : w.tcp.totalLength())));
             case DROP -> packet.drop();
         }
     }

@@ -46,7 +46,7 @@ final class InboundPath {
         }
         Connection c = dp.table.get(key);
         if (c == null) {
-            return unknown(p, key);
+            return unknown(w, p, key);
         }
         synchronized (c) {
             c.lastSeenNanos = dp.now();
@@ -87,7 +87,7 @@ final class InboundPath {
      * protected service), it belongs to a connection whose keys this agent lost: drop it and reset
      * the local side, so the application sees a reset instead of a hang, plaintext or garbage.
      */
-    private Action unknown(TcpPacket p, FlowKey key) {
+    private Action unknown(Worker w, TcpPacket p, FlowKey key) {
         boolean ours = p.findExperimentalOption(ZccOption.EXID) >= 0 || dp.services.any(key) != null;
         if (!ours) {
             dp.counters.passed.increment();
@@ -97,10 +97,18 @@ final class InboundPath {
         if (p.hasFlags(TcpPacket.RST)) {
             return Action.DROP;
         }
-        dp.events.info("segment of unknown protected connection {0}: local side reset", key);
-        p.makeRst(p.seq(), 0, false);
+        long rcvNxt = dp.resetHints.rcvNxt(key);
+        if (rcvNxt < 0) {
+            // Ask the stack where it stands: an ACK far outside its window earns a duplicate ACK
+            // that carries rcv_nxt (the outbound path records it). No payload reaches the stack.
+            p.makeRst((p.seq() - (1L << 30)) & 0xffffffffL, p.ack(), true);
+            w.buf[p.tcpOffset() + 13] = (byte) TcpPacket.ACK;
+        } else {
+            dp.events.info("segment of unknown protected connection {0}: local side reset", key);
+            p.makeRst(rcvNxt, 0, false);
+            dp.counters.localResets.increment();
+        }
         p.updateChecksums();
-        dp.counters.localResets.increment();
         return Action.REWRITE;
     }
 

@@ -45,7 +45,10 @@ final class OutboundPath {
         Connection c = dp.table.get(key);
         if (c == null) {
             // Queued by the conntrack mark of a connection this agent does not know: it started
-            // before a restart. Never send it in plaintext.
+            // before a restart. Never send it in plaintext; learn where the stack stands.
+            if (p.hasFlags(TcpPacket.ACK)) {
+                dp.resetHints.learn(key, p.ack());
+            }
             dp.events.info("outbound segment of unknown protected connection {0} dropped", key);
             return dp.drop(DropReason.UNKNOWN_CONNECTION);
         }

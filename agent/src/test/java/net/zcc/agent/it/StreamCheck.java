@@ -20,6 +20,9 @@ import java.util.Random;
  * server ADDR PORT           accept connections one after another; for each print "RECV bytes sha256"
  * client ADDR PORT STOPFILE  send seeded random data, about 2 MB/s, until STOPFILE exists;
  *                            then print "SENT bytes sha256" and close
+ * bulk ADDR PORT BYTES KIND  send BYTES as fast as TCP goes (KIND random or text, the text
+ *                            repeating {@link #MARKER}); print "SENT bytes sha256"
+ * connect ADDR PORT          connect and close; print "CONNECTED ms" or "FAILED ms reason"
  * </pre>
  * The pacing keeps the load bounded; the checksum proves no byte was lost, added or changed.
  */
@@ -29,10 +32,53 @@ public final class StreamCheck {
 
     public static void main(String[] args) throws Exception {
         InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2]));
-        if (args[0].equals("server")) {
-            serve(at);
+        switch (args[0]) {
+            case "server" -> serve(at);
+            case "bulk" -> bulk(at, Long.parseLong(args[3]), args[4].equals("text"));
+            case "connect" -> connect(at);
+            default -> send(at, Path.of(args[3]));
+        }
+    }
+
+    /** Plaintext that must never be seen on the wire of a protected service. */
+    static final String MARKER = "ZCC-PLAINTEXT-MARKER ";
+
+    private static void bulk(InetSocketAddress at, long bytes, boolean text) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[65536];
+        if (text) {
+            byte[] m = (MARKER + "the quick brown fox jumps over the lazy dog 0123456789\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 0; i < chunk.length; i++) {
+                chunk[i] = m[i % m.length];
+            }
         } else {
-            send(at, Path.of(args[3]));
+            new Random(7).nextBytes(chunk);
+        }
+        long total = 0;
+        try (Socket s = new Socket()) {
+            s.connect(at, 5000);
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            while (total < bytes) {
+                int n = (int) Math.min(chunk.length, bytes - total);
+                out.write(chunk, 0, n);
+                md.update(chunk, 0, n);
+                total += n;
+            }
+            s.shutdownOutput();
+            s.getInputStream().read();
+        }
+        System.out.println("SENT " + total + " " + HexFormat.of().formatHex(md.digest()));
+    }
+
+    private static void connect(InetSocketAddress at) {
+        long t0 = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(at, 10_000);
+            System.out.println("CONNECTED " + (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException e) {
+            System.out.println("FAILED " + (System.nanoTime() - t0) / 1_000_000 + " " + e.getMessage());
         }
     }
 

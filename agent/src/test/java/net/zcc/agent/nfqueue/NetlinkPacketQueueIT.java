@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * firewall is never touched). A PassThroughMain child binds queues 0 and 1 behind
  * {@code iptables -t raw PREROUTING --dport 5001 NFQUEUE --queue-balance 0:1} (no bypass);
  * TCP over loopback must arrive intact; once the child is killed, new connections must fail.
+ * The first test runs the default recvmmsg receive, the second the recv-loop fallback.
  */
 class NetlinkPacketQueueIT {
     private static final String NS = "zccq-" + ProcessHandle.current().pid();
@@ -57,20 +58,8 @@ class NetlinkPacketQueueIT {
 
     @Test
     void passesTrafficThroughBothQueuesAndFailsClosedWithoutAgent() throws Exception {
-        Process agent = startJava(PassThroughMain.class.getName(), "0", "2");
-        BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-        String ready = readLineWithin(out, 20);
-        assertTrue(ready != null && ready.startsWith("READY"), "pass-through did not start: " + ready);
-        assertEquals(Map.of(0, 0L, 1, 0L), idSequences());
-
-        Process transfer = startJava(LoopbackTransfer.class.getName(), "transfer", "8");
-        assertTrue(transfer.waitFor(60, TimeUnit.SECONDS), "transfer timed out");
-        String result = new String(transfer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, transfer.exitValue(), result);
-        assertTrue(result.contains("OK"), result);
-
-        Map<Integer, Long> seq = idSequences();
-        assertTrue(seq.get(0) > 0 && seq.get(1) > 0, "both queues saw packets: " + seq);
+        Process agent = startPassThrough(List.of(), "receive [recvmmsg, recvmmsg]");
+        transferThroughBothQueues();
 
         agent.destroyForcibly(); // SIGKILL by pid: no clean unbind, the socket just goes away
         assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
@@ -81,6 +70,38 @@ class NetlinkPacketQueueIT {
         String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, probe.exitValue(), "expected the SYN to be dropped (no bypass): " + probed);
         assertTrue(probed.contains("BLOCKED"), probed);
+    }
+
+    @Test
+    void recvLoopFallbackPassesTrafficThroughBothQueues() throws Exception {
+        Process agent = startPassThrough(List.of("-D" + NetlinkPacketQueue.Config.MULTI_RECEIVE_PROPERTY + "=false"),
+                "receive [recv, recv]");
+        transferThroughBothQueues();
+        agent.destroyForcibly();
+        assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(Map.of(), idSequences(), "queues unbound once the process is gone");
+    }
+
+    /** Starts PassThroughMain on queues 0 and 1 and checks its READY line names {@code mode}. */
+    private static Process startPassThrough(List<String> jvmOptions, String mode) throws Exception {
+        Process agent = startJava(jvmOptions, PassThroughMain.class.getName(), "0", "2");
+        BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
+        String ready = readLineWithin(out, 20);
+        assertTrue(ready != null && ready.startsWith("READY"), "pass-through did not start: " + ready);
+        assertTrue(ready.endsWith(mode), "receive mode: " + ready);
+        assertEquals(Map.of(0, 0L, 1, 0L), idSequences());
+        return agent;
+    }
+
+    private static void transferThroughBothQueues() throws Exception {
+        Process transfer = startJava(LoopbackTransfer.class.getName(), "transfer", "8");
+        assertTrue(transfer.waitFor(60, TimeUnit.SECONDS), "transfer timed out");
+        String result = new String(transfer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, transfer.exitValue(), result);
+        assertTrue(result.contains("OK"), result);
+
+        Map<Integer, Long> seq = idSequences();
+        assertTrue(seq.get(0) > 0 && seq.get(1) > 0, "both queues saw packets: " + seq);
     }
 
     /** queue number to id_sequence, from /proc/net/netfilter/nfnetlink_queue in the namespace. */
@@ -96,10 +117,15 @@ class NetlinkPacketQueueIT {
     }
 
     private static Process startJava(String mainClass, String... args) throws IOException {
+        return startJava(List.of(), mainClass, args);
+    }
+
+    private static Process startJava(List<String> jvmOptions, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NS,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djna.tmpdir=" + System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir")),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-Djna.tmpdir=" + System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"))));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         STARTED.add(p);

@@ -30,6 +30,29 @@ final class SimHost {
         return through(packet, QueuedPacket.HOOK_PRE_ROUTING);
     }
 
+    /** Several segments queued together, as GSO segmentation hands them over: one batch, one verdict pass. */
+    java.util.List<byte[]> sendBatch(java.util.List<byte[]> packets) {
+        try {
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            for (byte[] p : packets) {
+                ids.add(queue.inject(p.clone(), QueuedPacket.HOOK_LOCAL_OUT, 0));
+            }
+            int n = queue.receive(batch);
+            for (int i = 0; i < n; i++) {
+                dp.process(batch.get(i));
+            }
+            queue.sendVerdicts(batch);
+            java.util.List<byte[]> out = new java.util.ArrayList<>();
+            for (int id : ids) {
+                queue.settled().stream().filter(s -> s.packetId() == id).findFirst()
+                        .ifPresent(s -> out.add(s.verdict() == QueuedPacket.Verdict.ACCEPT ? s.packet() : null));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private byte[] through(byte[] packet, int hook) {
         try {
             int id = queue.inject(packet.clone(), hook, 0);

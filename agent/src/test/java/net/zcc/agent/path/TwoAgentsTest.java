@@ -247,11 +247,18 @@ class TwoAgentsTest {
         p.hostB = new SimHost(oneKey(KEY, 42), new ServiceFile(List.of(new Service("s",
                 InetAddress.getByAddress(p.a), PORT, Role.CLIENT, "aes-256", true, false, Policy.REQUIRE))));
         byte[] next = p.aSends(6, "after".getBytes(StandardCharsets.US_ASCII));
-        byte[] atB = p.hostB.receive(next);
+        TcpPacket probe = Seg.view(p.hostB.receive(next));
+        assertFalse(probe.hasFlags(TcpPacket.RST), "first: a probe that makes the stack tell its rcv_nxt");
+        assertEquals(0, probe.payloadLength(), "no payload reaches the stack");
+        long rcvNxt = p.isnA + 1 + 6;
+        assertNull(p.hostB.send(p.fromB(p.isnB + 1, rcvNxt, TcpPacket.ACK, new byte[0])), "the dup ACK is not sent");
+        byte[] atB = p.hostB.receive(p.aSends(6, "after".getBytes(StandardCharsets.US_ASCII)));
         TcpPacket v = Seg.view(atB);
         assertTrue(v.hasFlags(TcpPacket.RST), "B's stack gets a reset");
+        assertEquals(rcvNxt, v.seq(), "at the one sequence number Linux accepts");
         assertEquals(0, v.payloadLength(), "and no payload");
-        assertEquals(1, p.hostB.drops(DropReason.UNKNOWN_CONNECTION));
+        assertEquals(1, p.hostB.dp.counters().localResets());
+        assertEquals(3, p.hostB.drops(DropReason.UNKNOWN_CONNECTION), "two inbound, one outbound");
     }
 
     @ParameterizedTest
@@ -269,5 +276,29 @@ class TwoAgentsTest {
         assertEquals(random.length, Seg.payload(w2).length, "incompressible: sent as is, never larger");
         assertArrayEquals(random, Seg.payload(p.hostB.receive(w2)));
         assertEquals(1, p.hostA.dp.counters().compressedSegments());
+    }
+
+    @org.junit.jupiter.api.Test
+    void everySegmentOfOneBatchKeepsItsOwnBytes() throws Exception {
+        // Regression: rewritten packets once shared the worker's buffer until the batch verdict,
+        // so a GSO burst went out as copies of its last segment.
+        Pair p = new Pair(false, "aes-256", false, Policy.REQUIRE, oneKey(KEY, 42), true, 1000, 5000);
+        p.handshake();
+        byte[] stream = new byte[8 * 1000];
+        rnd.nextBytes(stream);
+        List<byte[]> segs = new java.util.ArrayList<>();
+        for (int off = 0; off < stream.length; off += 1000) {
+            segs.add(p.fromA(p.isnA + 1 + off, p.isnB + 1, TcpPacket.ACK, Arrays.copyOfRange(stream, off, off + 1000)));
+        }
+        List<byte[]> wire = p.hostA.sendBatch(segs);
+        assertEquals(8, wire.size());
+        byte[] got = new byte[stream.length];
+        for (int i = 0; i < wire.size(); i++) {
+            TcpPacket v = Seg.view(wire.get(i));
+            assertEquals((p.isnA + 1 + i * 1000L) & 0xffffffffL, v.seq(), "segment " + i + " keeps its own header");
+            byte[] pl = Seg.payload(p.hostB.receive(wire.get(i)));
+            System.arraycopy(pl, 0, got, i * 1000, pl.length);
+        }
+        assertArrayEquals(stream, got);
     }
 }

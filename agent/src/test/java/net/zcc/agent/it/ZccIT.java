@@ -1,0 +1,266 @@
+package net.zcc.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ZCC data plane between two namespace hosts with real agents, real TCP and real captures:
+ * A is the client of B's services. Needs root (skipped, with the reason printed, otherwise).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ZccIT {
+    static final int AES = 5001;
+    static final int PLAIN = 5002;
+    static final int NO_AGENT = 5003;
+    static final int OPPORTUNISTIC = 5004;
+    static final int COMPRESSED = 5005;
+    static final int CHACHA = 5006;
+
+    @TempDir
+    static Path tmp;
+
+    private TestHosts hosts;
+    private AgentProcess agentA;
+    private AgentProcess agentB;
+    private String veth;
+    private int runs;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        TestHosts.assumeRoot();
+        hosts = TestHosts.create("z");
+        veth = "veth" + ProcessHandle.current().pid();
+        agentA = new AgentProcess(hosts, hosts.a, Files.createDirectories(tmp.resolve("a")));
+        agentB = new AgentProcess(hosts, hosts.b, Files.createDirectories(tmp.resolve("b")));
+        a("aes", TestHosts.B4, AES);
+        a("aes6", TestHosts.B6, AES);
+        a("noagent", TestHosts.B4, NO_AGENT);
+        a("opp", TestHosts.B4, OPPORTUNISTIC, "--policy", "opportunistic");
+        a("comp", TestHosts.B4, COMPRESSED, "--compress");
+        a("chacha", TestHosts.B4, CHACHA, "--scheme", "chacha20");
+        b("aes", TestHosts.A4, AES);
+        b("aes6", TestHosts.A6, AES);
+        b("comp", TestHosts.A4, COMPRESSED, "--compress");
+        b("chacha", TestHosts.A4, CHACHA, "--scheme", "chacha20");
+        agentA.writeKeys("*");
+        agentB.writeKeys("*");
+        agentA.start();
+        agentB.start();
+        for (int port : new int[] {AES, PLAIN, NO_AGENT, OPPORTUNISTIC, COMPRESSED, CHACHA}) {
+            server(TestHosts.B4, port);
+        }
+        server(TestHosts.B6, AES);
+    }
+
+    private void a(String name, String host, int port, String... extra) {
+        add(agentA, name, host, port, "server", extra);
+    }
+
+    private void b(String name, String host, int port, String... extra) {
+        add(agentB, name, host, port, "client", extra);
+    }
+
+    private static void add(AgentProcess ag, String name, String host, int port, String type, String... extra) {
+        List<String> args = new ArrayList<>(List.of("service", "add", "--name", name, "--host", host, "--port",
+                Integer.toString(port), "--type", type));
+        args.addAll(List.of(extra));
+        ag.zcc(args.toArray(String[]::new));
+    }
+
+    private void server(String addr, int port) throws Exception {
+        Path log = tmp.resolve("server-" + addr.replace(':', '_') + "-" + port + ".log");
+        hosts.spawn(hosts.b, log, java("server", addr, Integer.toString(port)));
+        AgentProcess.waitFor(Duration.ofSeconds(15), () -> contains(log, "LISTENING"), "server " + port);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    private static List<String> java(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx64m", "-cp", TestHosts.agentClasspath(),
+                StreamCheck.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static boolean contains(Path log, String s) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains(s);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs a StreamCheck client in A to the end and returns its output. */
+    private String client(Duration limit, String... args) throws Exception {
+        Path log = tmp.resolve("client-" + (++runs) + ".log");
+        Process p = hosts.spawn(hosts.a, log, java(args));
+        AgentProcess.waitFor(limit, () -> !p.isAlive(), "client " + String.join(" ", args));
+        return Files.readString(log);
+    }
+
+    /** Sends {@code bytes} from A to B's server and checks that the same bytes arrived (SHA-256). */
+    private void transferIntact(String addr, int port, long bytes, String kind) throws Exception {
+        Path serverLog = tmp.resolve("server-" + addr.replace(':', '_') + "-" + port + ".log");
+        long before = recvLines(serverLog).size();
+        String out = client(Duration.ofSeconds(120), "bulk", addr, Integer.toString(port), Long.toString(bytes), kind);
+        assertTrue(out.contains("SENT " + bytes + " "), out);
+        AgentProcess.waitFor(Duration.ofSeconds(20), () -> recvLines(serverLog).size() > before, "server to receive");
+        List<String> recv = recvLines(serverLog);
+        String sent = out.lines().filter(l -> l.startsWith("SENT")).findFirst().orElseThrow();
+        assertEquals(sent.substring(5), recv.get(recv.size() - 1).substring(5), "byte count and SHA-256 at both ends");
+    }
+
+    private static List<String> recvLines(Path log) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.startsWith("RECV")).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    /** A packet capture on B's veth, started and ready. */
+    private final class Capture {
+        final Path file = tmp.resolve("cap-" + (++runs) + ".pcap");
+        final Process proc;
+
+        Capture(String filter) throws Exception {
+            Path log = tmp.resolve("tcpdump-" + runs + ".log");
+            proc = hosts.spawn(hosts.b, log, List.of("tcpdump", "--immediate-mode", "-i", veth, "-U", "-n", "-s", "300", "-c", "20000",
+                    "-w", file.toString(), filter));
+            AgentProcess.waitFor(Duration.ofSeconds(10), () -> contains(log, "listening on"), "tcpdump");
+        }
+
+        byte[] stop() throws Exception {
+            Thread.sleep(1000); // let tcpdump write what it has received (immediate mode, -U)
+            proc.destroy();
+            proc.waitFor();
+            return Files.readAllBytes(file);
+        }
+    }
+
+    private static boolean has(byte[] hay, String needle) {
+        return new String(hay, StandardCharsets.ISO_8859_1).contains(needle);
+    }
+
+    @Test
+    @Order(1)
+    void fiftyMegabytesArriveIntactAndTheWireCarriesNoPlaintext() throws Exception {
+        Capture cap = new Capture("tcp port " + AES);
+        transferIntact(TestHosts.B4, AES, 50L << 20, "text");
+        byte[] pcap = cap.stop();
+        assertTrue(pcap.length > 100_000, "captured " + pcap.length + " bytes");
+        assertFalse(has(pcap, StreamCheck.MARKER.strip()), "plaintext marker on the wire of a protected service");
+        assertTrue(agentA.stat("sealed") > 1000, "A sealed: " + agentA.stat("sealed"));
+        assertTrue(agentB.stat("opened") > 1000, "B opened: " + agentB.stat("opened"));
+        assertEquals(0, agentB.stat("drop.bad_mac"));
+    }
+
+    @Test
+    @Order(2)
+    void anUnprotectedPortCarriesPlaintextUntouched() throws Exception {
+        long queued = hosts.queuedPackets(hosts.a) + hosts.queuedPackets(hosts.b);
+        Capture cap = new Capture("tcp port " + PLAIN);
+        transferIntact(TestHosts.B4, PLAIN, 1L << 20, "text");
+        assertTrue(has(cap.stop(), StreamCheck.MARKER.strip()), "the control: plaintext is visible when unprotected");
+        assertEquals(queued, hosts.queuedPackets(hosts.a) + hosts.queuedPackets(hosts.b), "never queued");
+    }
+
+    @Test
+    @Order(3)
+    void ipv6WorksLikeIpv4() throws Exception {
+        Capture cap = new Capture("ip6 and tcp port " + AES);
+        transferIntact(TestHosts.B6, AES, 10L << 20, "text");
+        assertFalse(has(cap.stop(), StreamCheck.MARKER.strip()));
+    }
+
+    @Test
+    @Order(4)
+    void aPeerWithoutAgentIsRefusedWithinOneSecondUnderRequire() throws Exception {
+        long refused = agentA.stat("refused");
+        String out = client(Duration.ofSeconds(15), "connect", TestHosts.B4, Integer.toString(NO_AGENT));
+        assertTrue(out.startsWith("FAILED"), out);
+        long ms = Long.parseLong(out.split(" ")[1].strip());
+        assertTrue(ms < 1000, "refused after " + ms + " ms");
+        assertTrue(out.contains("refused") || out.contains("reset"), out);
+        AgentProcess.waitFor(Duration.ofSeconds(5), () -> stat(agentA, "refused") > refused, "refusal counted");
+    }
+
+    @Test
+    @Order(5)
+    void aPeerWithoutAgentWorksInPlaintextUnderOpportunistic() throws Exception {
+        long plain = agentA.stat("plaintext");
+        transferIntact(TestHosts.B4, OPPORTUNISTIC, 1L << 20, "random");
+        AgentProcess.waitFor(Duration.ofSeconds(5), () -> stat(agentA, "plaintext") > plain, "plaintext counted");
+    }
+
+    @Test
+    @Order(6)
+    void compressionShrinksTheWireBytesOfTextAndKeepsThemIntact() throws Exception {
+        long rx = rxBytes();
+        long bytes = 8L << 20;
+        transferIntact(TestHosts.B4, COMPRESSED, bytes, "text");
+        long wire = rxBytes() - rx;
+        assertTrue(wire < bytes * 0.7, "wire bytes " + wire + " for " + bytes + " bytes of text");
+        AgentProcess.waitFor(Duration.ofSeconds(5), () -> stat(agentA, "compressed") > 100, "compressed segments counted");
+    }
+
+    @Test
+    @Order(7)
+    void theChaCha20SuiteWorksToo() throws Exception {
+        transferIntact(TestHosts.B4, CHACHA, 5L << 20, "random");
+    }
+
+    @Test
+    @Order(8)
+    void killingAnAgentMidTransferResetsTheConnectionAndLeaksNoPlaintext() throws Exception {
+        Capture cap = new Capture("tcp port " + AES);
+        Path serverLog = tmp.resolve("server-" + TestHosts.B4 + "-" + AES + ".log");
+        Path log = tmp.resolve("client-kill.log");
+        long opened = agentB.stat("opened");
+        hosts.spawn(hosts.a, log, java("bulk", TestHosts.B4, Integer.toString(AES), Long.toString(4L << 30), "text"));
+        AgentProcess.waitFor(Duration.ofSeconds(20), () -> stat(agentB, "opened") > opened + 2000, "the transfer to run");
+        agentB.kill9();
+        Thread.sleep(500);
+        Files.deleteIfExists(agentB.pidFile);
+        agentB.start();
+        // The sender backs off while B's agent is down; its next retransmissions after the
+        // restart make B's stack reveal rcv_nxt, then bring the reset (PROTOCOL.md 9).
+        AgentProcess.waitFor(Duration.ofSeconds(45), () -> contains(serverLog, "ERROR"), "B's application to see a reset");
+        AgentProcess.waitFor(Duration.ofSeconds(10), () -> stat(agentB, "local_resets") > 0, "the reset counted");
+        assertFalse(has(cap.stop(), StreamCheck.MARKER.strip()), "no plaintext reached the wire");
+    }
+
+    private long rxBytes() throws Exception {
+        return Long.parseLong(hosts.in(hosts.b, "cat", "/sys/class/net/" + veth + "/statistics/rx_bytes").strip());
+    }
+
+    private static long stat(AgentProcess ag, String name) {
+        try {
+            return ag.stat(name);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+}
