@@ -45,7 +45,7 @@ BIN_DIR="$BENCH_DIR/c"
 
 # --- options ---------------------------------------------------------------
 SECS=5
-MODES="plaintext,c-loop,java"
+MODES="plaintext,c-loop,java,zcc"
 OUT=""
 PIN="one"
 QCOUNT=2
@@ -227,6 +227,28 @@ C_CMD='"$BIN_DIR/nfq_accept" $QFIRST $QCOUNT'
 JAVA_CMD="${ZCCB_JAVA_CMD:-java -Djna.tmpdir=\"\$ZCCB_TMP\" \$ZCCB_JAVA_OPTS -cp \"\$AGENT_CP\" net.zcc.agent.nfqueue.PassThroughMain \$QFIRST \$QCOUNT}"
 export BIN_DIR QFIRST QCOUNT AGENT_CP ZCCB_JAVA_OPTS="${ZCCB_JAVA_OPTS:-}" ZCCB_TMP="$WORK"
 
+# The agent of each host finds its files by its namespace's name.
+ZCC_CMD="${ZCCB_ZCC_CMD:-java -Djna.tmpdir=\"\$ZCCB_TMP\" \$ZCCB_JAVA_OPTS -cp \"\$AGENT_CP\" net.zcc.agent.AgentMain --file \"\$ZCCB_TMP/zcc-\$(ip netns identify).xml\" --pid-file \"\$ZCCB_TMP/zcc-\$(ip netns identify).pid\" --key-file \"\$ZCCB_TMP/zcc.keys\" --first-queue \$QFIRST --queues \$QCOUNT}"
+
+write_zcc_config() {  # service files for both hosts (A is the client of B's two ports), one shared key
+    local port
+    {
+        echo '<services version="1">'
+        for port in "$PORT_BULK" "$PORT_RR"; do
+            echo "  <service name=\"p$port\" host=\"$IP_B\" port=\"$port\" type=\"server\" scheme=\"aes-256\" encrypt=\"true\"/>"
+        done
+        echo '</services>'
+    } >"$WORK/zcc-$NA.xml"
+    {
+        echo '<services version="1">'
+        for port in "$PORT_BULK" "$PORT_RR"; do
+            echo "  <service name=\"p$port\" host=\"$IP_A\" port=\"$port\" type=\"client\" scheme=\"aes-256\" encrypt=\"true\"/>"
+        done
+        echo '</services>'
+    } >"$WORK/zcc-$NB.xml"
+    ( umask 077; echo "* $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$WORK/zcc.keys" )
+}
+
 start_queue_helpers() {  # start_queue_helpers <name> <cmd-template>
     local name=$1 cmd=$2 ns pid i st
     export AGENT_CP
@@ -327,6 +349,11 @@ measure_mode() {  # runs in a subshell with set -e; results appended to $RESULTS
                 return 1
             fi
             start_queue_helpers java "$JAVA_CMD"; add_queue_rules ;;
+        zcc)
+            # The whole agent: zcc_configd installs its own rules (nft table + xtables mark
+            # rules) for the two service ports and seals/opens every segment (aes-256).
+            write_zcc_config
+            start_queue_helpers zcc "$ZCC_CMD" ;;
         *) log "unknown mode $mode"; return 1 ;;
     esac
 
@@ -394,7 +421,7 @@ for t in iperf3 jq gcc ip iptables taskset timeout ss; do
 done
 
 build_c
-if [[ " ${MODES//,/ } " == *" java "* && -z "${ZCCB_JAVA_CMD:-}" ]]; then
+if [[ " ${MODES//,/ } " == *" java "* || " ${MODES//,/ } " == *" zcc "* ]] && [[ -z "${ZCCB_JAVA_CMD:-}" ]]; then
     build_java || echo java >>"$WORK/failed"
 fi
 setup_net

@@ -41,7 +41,7 @@ final class AgentPlane implements PacketPlane {
 
     @Override
     public void start() throws IOException {
-        data = new DataPlane(loadKeys(), System::nanoTime);
+        data = new DataPlane(loadKeys(), System::nanoTime, net.zcc.agent.nfqueue.RouteMtu::of);
         queues = QueueSet.netlink(settings.rules().firstQueue(), settings.rules().queueCount(),
                 NetlinkPacketQueue.Config.defaults(), data);
         queues.start();

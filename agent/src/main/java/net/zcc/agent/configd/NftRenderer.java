@@ -12,7 +12,7 @@ import net.zcc.servicefile.ServiceFile;
  * <h2>What the rules do</h2>
  * <pre>
  *  outbound (hook output, priority mangle-10: after conntrack, so conntrack sees plaintext)
- *    1. ct mark has the ZCC bit                      -> queue   (a started connection stays protected)
+ *    1. TCP with the ZCC bit in its ct mark           -> queue   (a started connection stays protected)
  *    2. SYN/SYN-ACK to a protected (peer, port)      -> set ct mark bit, queue
  *  inbound (hook prerouting, priority raw-10: before conntrack and before the xtables raw queue)
  *    1. (peer, local port, peer port) in connN       -> refresh, queue
@@ -90,7 +90,9 @@ public final class NftRenderer {
     /** Outbound: the peer is the destination; for a client-role service the port is our source port. */
     private static void outboundRules(StringBuilder sb, RuleOptions o) {
         String queue = queueAction(o);
-        rule(sb, "outbound", "ct mark & " + o.markHex() + " == " + o.markHex() + " " + queue);
+        // TCP only: ICMP errors about a protected flow inherit its conntrack mark, and they are
+        // not ZCC's to seal (the local stack's "fragmentation needed" must reach it unchanged).
+        rule(sb, "outbound", "meta l4proto tcp ct mark & " + o.markHex() + " == " + o.markHex() + " " + queue);
         for (Family f : Family.values()) {
             rule(sb, "outbound", SYN_ONLY + " " + f.proto + " daddr . tcp dport @" + setName(Role.SERVER, f)
                     + " ct mark set ct mark | " + o.markHex() + " " + queue);

@@ -46,6 +46,10 @@ final class Libc {
 
     static native int close(int fd);
 
+    static native int connect(int fd, byte[] addr, int addrLen);
+
+    static native int getsockopt(int fd, int level, int name, int[] value, int[] len);
+
     /**
      * recvmmsg(2), bound on its own: a libc without the symbol must not break the binding of
      * the calls above. {@link #available()} says whether it could be bound; the kernel may

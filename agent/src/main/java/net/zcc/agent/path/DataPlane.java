@@ -33,14 +33,17 @@ public final class DataPlane implements PacketProcessor {
     final SecureRandom random = new SecureRandom();
     final RateLimitedLog events = new RateLimitedLog(LOG, 20);
     final ResetHints resetHints = new ResetHints();
+    /** The route MTU to a peer (the kernel's answer in the agent; a constant in tests). */
+    final java.util.function.ToIntFunction<byte[]> routeMtu;
     volatile ServiceIndex services = ServiceIndex.empty();
     private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
     private final OutboundPath outbound = new OutboundPath(this);
     private final InboundPath inbound = new InboundPath(this);
 
-    public DataPlane(KeySource keys, LongSupplier nanoClock) {
+    public DataPlane(KeySource keys, LongSupplier nanoClock, java.util.function.ToIntFunction<byte[]> routeMtu) {
         this.keys = keys;
         this.table = new ConnectionTable(nanoClock);
+        this.routeMtu = routeMtu;
     }
 
     /** Swaps in the services of a new configuration; open connections keep theirs. */

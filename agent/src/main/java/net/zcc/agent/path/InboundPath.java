@@ -156,7 +156,25 @@ final class InboundPath {
             }
         }
         dp.table.put(c);
+        leaveRoomForTheOption(p, key);
         return strip(p, off);
+    }
+
+    /**
+     * The local stack sizes its segments by the peer's MSS and its own route MTU; sealing adds
+     * up to 20 bytes. So the peer's MSS as our stack sees it is lowered to what fits the route
+     * with the option, whichever of the two is smaller (PROTOCOL.md 3).
+     */
+    private void leaveRoomForTheOption(TcpPacket p, FlowKey key) {
+        int mss = p.mss();
+        int mtu = dp.routeMtu.applyAsInt(key.peer());
+        if (mss <= 0 || mtu <= 0) {
+            return;
+        }
+        int room = mtu - p.ipHeaderLength() - 20 - OutboundPath.MSS_CLAMP;
+        if (room > 0 && mss > room) {
+            p.setMss(room);
+        }
     }
 
     private Action plainSyn(FlowKey key, Service s) {
@@ -201,6 +219,7 @@ final class InboundPath {
             c.state = State.ESTABLISHED;
             dp.counters.handshakes.increment();
         }
+        leaveRoomForTheOption(p, c.key);
         return strip(p, off);
     }
 

@@ -33,7 +33,14 @@ final class OutboundPath {
 
     Action handle(Worker w, int len) {
         TcpPacket p = w.tcp;
-        if (p.parse(w.buf, len) != null) {
+        var bad = p.parse(w.buf, len);
+        if (bad == net.zcc.agent.wire.Malformation.NOT_TCP) {
+            // An ICMP error the local stack sends about a protected flow carries its conntrack
+            // mark; it protects nothing and must not be lost (path MTU discovery needs it).
+            dp.counters.passed.increment();
+            return Action.PASS;
+        }
+        if (bad != null) {
             return dp.drop(DropReason.MALFORMED);
         }
         byte[] peer = new byte[p.addressLength()];

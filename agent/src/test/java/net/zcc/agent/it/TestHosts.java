@@ -58,6 +58,14 @@ final class TestHosts implements AutoCloseable {
         }
     }
 
+    /**
+     * Process tracking and namespace commands for two namespaces set up elsewhere (e.g. by
+     * {@link RoutedHosts}); {@link #close()} stops what was spawned and deletes both.
+     */
+    static TestHosts of(String a, String b) {
+        return new TestHosts(a, b);
+    }
+
     /** Runs a command in a namespace and waits; throws with its output if it fails. */
     String in(String ns, String... cmd) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));

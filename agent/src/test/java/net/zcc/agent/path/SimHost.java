@@ -16,7 +16,12 @@ final class SimHost {
     private final PacketBatch batch = new PacketBatch(16);
 
     SimHost(KeySource keys, ServiceFile services) {
-        dp = new DataPlane(keys, System::nanoTime);
+        this(keys, services, 1500);
+    }
+
+    /** A host whose route to its peers has the given MTU. */
+    SimHost(KeySource keys, ServiceFile services, int routeMtu) {
+        dp = new DataPlane(keys, System::nanoTime, peer -> routeMtu);
         dp.apply(services);
     }
 

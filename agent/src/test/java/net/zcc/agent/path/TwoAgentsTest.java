@@ -301,4 +301,15 @@ class TwoAgentsTest {
         }
         assertArrayEquals(stream, got);
     }
+
+    @org.junit.jupiter.api.Test
+    void aHostBehindASmallerMtuIsToldAPeerMssThatLeavesRoomForTheOption() throws Exception {
+        Pair p = new Pair(false, "aes-256", false, Policy.REQUIRE, oneKey(KEY, 42), true, 1000, 5000);
+        p.hostB = new SimHost(oneKey(KEY, 42), new ServiceFile(List.of(new Service("s",
+                InetAddress.getByAddress(p.a), PORT, Role.CLIENT, "aes-256", true, false, Policy.REQUIRE))), 1280);
+        byte[] syn = p.hostA.send(p.fromA(p.isnA, 0, TcpPacket.SYN, new byte[0]));
+        TcpPacket atB = Seg.view(p.hostB.receive(syn));
+        assertEquals(1280 - 20 - 20 - 20, atB.mss(), "B's stack sends segments that still fit 1280 once sealed");
+        assertTrue(atB.tcpChecksumValid());
+    }
 }
