@@ -353,7 +353,13 @@ measure_mode() {  # runs in a subshell with set -e; results appended to $RESULTS
             # The whole agent: zcc_configd installs its own rules (nft table + xtables mark
             # rules) for the two service ports and seals/opens every segment (aes-256).
             write_zcc_config
-            start_queue_helpers zcc "$ZCC_CMD" ;;
+            start_queue_helpers zcc "$ZCC_CMD"
+            # Queues bind before the rules go in; the pid file appears once both are in place.
+            local i
+            for i in $(seq 100); do
+                [[ -f "$WORK/zcc-$NA.pid" && -f "$WORK/zcc-$NB.pid" ]] && break
+                sleep 0.1
+            done ;;
         *) log "unknown mode $mode"; return 1 ;;
     esac
 

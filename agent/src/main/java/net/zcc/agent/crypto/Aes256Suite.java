@@ -4,7 +4,7 @@ import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Suite 1, {@code aes-256}: AES-256-CTR keystream and HMAC-SHA-256 tags (PROTOCOL.md 5).
@@ -29,57 +29,91 @@ public final class Aes256Suite implements CipherSuite {
         return new Worker();
     }
 
-    /** One worker's AES-CTR cipher and HMAC object. */
+    /** One worker's AES-CTR ciphers and HMAC objects, one per recently used key. */
     static final class Worker extends PrfSegmentCrypto {
-        private final Cipher ctr;
-        private final Mac hmac;
-        private final KeyCache encKey = new KeyCache("AES");
-        private final KeyCache macKey = new KeyCache("HmacSHA256");
+        private static final java.lang.invoke.VarHandle LONGS =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
+        private final KeyedSlots<Cipher> ecbs = new KeyedSlots<>(Worker::newEcb);
+        private final KeyedSlots<Mac> hmacs = new KeyedSlots<>(Worker::newMac);
         private final byte[] counter = new byte[16];
-
-        Worker() {
-            try {
-                ctr = Cipher.getInstance("AES/CTR/NoPadding", "SunJCE");
-                hmac = Mac.getInstance("HmacSHA256");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("JDK lacks AES-CTR or HMAC-SHA-256", e);
-            }
-        }
+        /** Counter blocks in, keystream out: room for a 64 KiB segment. */
+        private final byte[] blocks = new byte[65536 + 16];
+        private final byte[] stream = new byte[65536 + 16];
 
         @Override
         public void keystreamXor(byte[] key, int dir, boolean compressed, int origLength, long relSeq,
                                  byte[] buf, int off, int len) {
-            // Counter block = nonce ‖ j with j = 0 in the last 4 bytes. SunJCE increments the
-            // whole 128-bit block, which equals incrementing j alone: j stays below 2^12.
+            // Counter mode written out over AES-ECB: the counter blocks nonce ‖ j (j = 0, 1, ...)
+            // are encrypted in one call by a Cipher keyed once per key, then XORed in. This is
+            // AES-CTR exactly (the vectors pin it), without a JCE init per segment, which costs
+            // more than the AES work of a small segment.
             KeystreamNonce.write(counter, dir, compressed, origLength, relSeq);
+            int n = (len + 15) >>> 4;
+            for (int j = 0; j < n; j++) {
+                int o = j << 4;
+                System.arraycopy(counter, 0, blocks, o, 12);
+                blocks[o + 12] = (byte) (j >>> 24);
+                blocks[o + 13] = (byte) (j >>> 16);
+                blocks[o + 14] = (byte) (j >>> 8);
+                blocks[o + 15] = (byte) j;
+            }
+            Cipher ecb = ecbs.get(check(key));
             try {
-                ctr.init(Cipher.ENCRYPT_MODE, encKey.spec(key), new IvParameterSpec(counter));
-                int n = ctr.doFinal(buf, off, len, buf, off);
-                assert n == len;
+                ecb.update(blocks, 0, n << 4, stream, 0);
             } catch (ShortBufferException e) {
-                throw new IllegalStateException("CTR output shorter than input", e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("AES-CTR refused the key or counter", e);
+                throw new IllegalStateException("ECB output shorter than input", e);
+            }
+            int i = 0;
+            for (; i + 7 < len; i += 8) {
+                LONGS.set(buf, off + i, (long) LONGS.get(buf, off + i) ^ (long) LONGS.get(stream, i));
+            }
+            for (; i < len; i++) {
+                buf[off + i] ^= stream[i];
             }
         }
 
         @Override
         void prf(byte[] key, byte[] head, int headOff, int headLen,
                  byte[] payload, int payOff, int payLen, byte[] out32) {
+            Mac hmac = hmacs.get(check(key));
             try {
-                // doFinal leaves the Mac keyed with the same key, so init only on a key change.
-                if (!macKey.isCurrent(key)) {
-                    hmac.init(macKey.update(key));
-                }
+                // doFinal leaves the Mac keyed with the same key: ready for the next segment.
                 hmac.update(head, headOff, headLen);
                 hmac.update(payload, payOff, payLen);
                 hmac.doFinal(out32, 0);
             } catch (GeneralSecurityException e) {
-                macKey.clear();
-                throw new IllegalArgumentException("HMAC-SHA-256 refused the key", e);
+                hmacs.clear();
+                throw new IllegalArgumentException("HMAC-SHA-256 failed", e);
             } catch (RuntimeException e) {
                 hmac.reset(); // bad offsets: do not let half an input leak into the next tag
                 throw e;
+            }
+        }
+
+        private static byte[] check(byte[] key) {
+            if (key.length != 32) {
+                throw new IllegalArgumentException("key must be 32 bytes, not " + key.length);
+            }
+            return key;
+        }
+
+        private static Cipher newEcb(byte[] key) {
+            try {
+                Cipher c = Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
+                c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(check(key), "AES"));
+                return c;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JDK lacks AES or refused the key", e);
+            }
+        }
+
+        private static Mac newMac(byte[] key) {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(new SecretKeySpec(check(key), "HmacSHA256"));
+                return m;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("JDK lacks HMAC-SHA-256 or refused the key", e);
             }
         }
     }
