@@ -41,7 +41,7 @@ final class AgentPlane implements PacketPlane {
 
     @Override
     public void start() throws IOException {
-        data = new DataPlane(loadKeys(), System::nanoTime, net.zcc.agent.nfqueue.RouteMtu::of);
+        data = new DataPlane(loadKeys(), System::nanoTime, new CachedRouteMtu());
         queues = QueueSet.netlink(settings.rules().firstQueue(), settings.rules().queueCount(),
                 NetlinkPacketQueue.Config.defaults(), data);
         queues.start();

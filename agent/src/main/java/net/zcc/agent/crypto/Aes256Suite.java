@@ -97,9 +97,9 @@ public final class Aes256Suite implements CipherSuite {
             return key;
         }
 
-        private static Cipher newEcb(byte[] key) {
+        private static Cipher newEcb(Cipher old, byte[] key) {
             try {
-                Cipher c = Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
+                Cipher c = old != null ? old : Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
                 c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(check(key), "AES"));
                 return c;
             } catch (GeneralSecurityException e) {
@@ -107,9 +107,9 @@ public final class Aes256Suite implements CipherSuite {
             }
         }
 
-        private static Mac newMac(byte[] key) {
+        private static Mac newMac(Mac old, byte[] key) {
             try {
-                Mac m = Mac.getInstance("HmacSHA256");
+                Mac m = old != null ? old : Mac.getInstance("HmacSHA256");
                 m.init(new SecretKeySpec(check(key), "HmacSHA256"));
                 return m;
             } catch (GeneralSecurityException e) {

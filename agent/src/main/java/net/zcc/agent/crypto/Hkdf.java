@@ -8,6 +8,14 @@ import javax.crypto.spec.SecretKeySpec;
 final class Hkdf {
 
     private static final int HASH_LEN = 32;
+    /** One HMAC object per thread: a new connection derives its keys without a provider lookup. */
+    private static final ThreadLocal<Mac> HMACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK lacks HMAC-SHA-256", e);
+        }
+    });
 
     private Hkdf() {
     }
@@ -18,7 +26,7 @@ final class Hkdf {
             throw new IllegalArgumentException("HKDF-SHA-256 output length must be 1 to 8160: " + length);
         }
         try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
+            Mac hmac = HMACS.get();
             // RFC 5869 2.2: an absent salt is HashLen zero bytes.
             byte[] saltOrZeros = salt == null || salt.length == 0 ? new byte[HASH_LEN] : salt;
             hmac.init(new SecretKeySpec(saltOrZeros, "HmacSHA256"));

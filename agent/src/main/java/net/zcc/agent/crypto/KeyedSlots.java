@@ -1,6 +1,6 @@
 package net.zcc.agent.crypto;
 
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A worker's keyed JCE objects for the last few keys it used, found by the identity of the key
@@ -13,12 +13,17 @@ final class KeyedSlots<T> {
     private static final int SLOTS = 8;
     private final byte[][] keys = new byte[SLOTS][];
     private final Object[] values = new Object[SLOTS];
-    private final Function<byte[], T> make;
+    private final BiFunction<T, byte[], T> rekey;
     private int next;
 
-    /** {@code make} builds the object keyed with a key; it is called only on a miss. */
-    KeyedSlots(Function<byte[], T> make) {
-        this.make = make;
+    /**
+     * {@code rekey} keys an object for a key on a miss: it gets the evicted slot's object (null
+     * while the slots fill) and returns it re-keyed, or a new one. Re-keying an existing JCE
+     * object skips the provider lookup of {@code getInstance}, which a new connection would
+     * otherwise pay four times.
+     */
+    KeyedSlots(BiFunction<T, byte[], T> rekey) {
+        this.rekey = rekey;
     }
 
     @SuppressWarnings("unchecked")
@@ -30,8 +35,10 @@ final class KeyedSlots<T> {
         }
         int i = next;
         next = (next + 1) % SLOTS;
-        keys[i] = null; // if make throws, the slot stays empty rather than half-updated
-        values[i] = make.apply(key);
+        keys[i] = null; // if rekey throws, the slot stays empty rather than half-updated
+        T old = (T) values[i];
+        values[i] = null;
+        values[i] = rekey.apply(old, key);
         keys[i] = key;
         return (T) values[i];
     }
