@@ -401,6 +401,7 @@ report() {
     echo "- queued modes: NFQUEUE $(queue_target), 4 hook points (mangle OUTPUT + raw PREROUTING on both hosts), no bypass, ports $QUEUED_PORTS"
     echo "- bulk: iperf3 one stream, receiver Gbit/s; rr: 64 B req/resp over one TCP connection, trans/s; crr: connect + 64 B req/resp + close, conn/s"
     [[ " ${MODES//,/ } " == *" java "* ]] && echo "- java command: \`$JAVA_CMD\`"
+    [[ " ${MODES//,/ } " == *" zcc "* ]] && echo "- zcc: the whole agent (\`net.zcc.agent.AgentMain\`, aes-256, its own rules) on both hosts"
     echo
     echo "| mode | bulk Gbit/s | rr trans/s | crr conn/s |"
     echo "|---|---:|---:|---:|"
@@ -408,6 +409,8 @@ report() {
         echo "| $m | $(fmt bulk "$(val "$m" bulk)") | $(fmt rr "$(val "$m" rr)") | $(fmt crr "$(val "$m" crr)") |"
     done
     echo "| java / c-loop | $(ratio java c-loop bulk) | $(ratio java c-loop rr) | $(ratio java c-loop crr) |"
+    echo "| zcc / c-loop | $(ratio zcc c-loop bulk) | $(ratio zcc c-loop rr) | $(ratio zcc c-loop crr) |"
+    echo "| zcc / plaintext | $(ratio zcc plaintext bulk) | $(ratio zcc plaintext rr) | $(ratio zcc plaintext crr) |"
     echo "| c-loop / plaintext | $(ratio c-loop plaintext bulk) | $(ratio c-loop plaintext rr) | $(ratio c-loop plaintext crr) |"
     echo
     if [[ -s "$WORK/sanity" ]]; then
