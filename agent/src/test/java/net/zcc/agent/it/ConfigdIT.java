@@ -57,8 +57,8 @@ class ConfigdIT {
         }
         for (String[] s : new String[][] {{TestHosts.B4, "" + PROTECTED}, {TestHosts.B4, "" + PLAIN}, {TestHosts.B6, "" + PROTECTED6}}) {
             Path log = tmp.resolve("server-" + s[1] + ".log");
-            hosts.spawn(hosts.b, log, javaMain("server", s[0], s[1]));
-            AgentProcess.waitFor(Duration.ofSeconds(15), () -> contains(log, "LISTENING"), "server on " + s[1]);
+            hosts.spawn(hosts.b, log, TestHosts.javaMain(StreamCheck.class, "server", s[0], s[1]));
+            AgentProcess.waitFor(Duration.ofSeconds(15), () -> TestHosts.logContains(log, "LISTENING"), "server on " + s[1]);
         }
     }
 
@@ -69,20 +69,7 @@ class ConfigdIT {
         }
     }
 
-    private static List<String> javaMain(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xmx64m", "-cp", TestHosts.agentClasspath(),
-                StreamCheck.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
 
-    private static boolean contains(Path log, String s) {
-        try {
-            return Files.exists(log) && Files.readString(log).contains(s);
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 
     /** A running client stream from A to B; {@link #finish} stops it and checks both checksums. */
     private final class Stream {
@@ -92,15 +79,15 @@ class ConfigdIT {
 
         Stream(String addr, int port) throws Exception {
             serverLog = tmp.resolve("server-" + port + ".log");
-            hosts.spawn(hosts.a, clientLog, javaMain("client", addr, "" + port, stop.toString()));
-            AgentProcess.waitFor(Duration.ofSeconds(15), () -> contains(clientLog, "CONNECTED"), "client connect to " + port);
+            hosts.spawn(hosts.a, clientLog, TestHosts.javaMain(StreamCheck.class, "client", addr, "" + port, stop.toString()));
+            AgentProcess.waitFor(Duration.ofSeconds(15), () -> TestHosts.logContains(clientLog, "CONNECTED"), "client connect to " + port);
         }
 
         /** Returns the number of bytes that arrived intact. */
         long finish() throws Exception {
             long recvBefore = Files.readAllLines(serverLog).stream().filter(l -> l.startsWith("RECV")).count();
             Files.writeString(stop, "");
-            AgentProcess.waitFor(Duration.ofSeconds(20), () -> contains(clientLog, "SENT"), "client to finish");
+            AgentProcess.waitFor(Duration.ofSeconds(20), () -> TestHosts.logContains(clientLog, "SENT"), "client to finish");
             AgentProcess.waitFor(Duration.ofSeconds(20), () -> {
                 try {
                     return Files.readAllLines(serverLog).stream().filter(l -> l.startsWith("RECV")).count() > recvBefore;

@@ -139,7 +139,6 @@ class RouterImpairmentIT {
         for (AgentProcess ag : agents) {
             before.put(ag, Files.exists(ag.stats) ? Files.getLastModifiedTime(ag.stats).toMillis() : 0L);
         }
-        Thread.sleep(1100);
         AgentProcess.waitFor(Duration.ofSeconds(5), () -> before.entrySet().stream().allMatch(e -> {
             try {
                 return Files.getLastModifiedTime(e.getKey().stats).toMillis() > e.getValue();

@@ -125,6 +125,22 @@ final class TestHosts implements AutoCloseable {
         return out;
     }
 
+    /** The command that runs a test main class in its own JVM with the agent's classpath. */
+    static List<String> javaMain(Class<?> main, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx64m", "-cp", agentClasspath(), main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** True once {@code log} exists and contains {@code s}: what tests poll for. */
+    static boolean logContains(Path log, String s) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains(s);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The agent's runtime classpath, written by the build (dependency:build-classpath). */
     static String agentClasspath() throws IOException {
         Path cpFile = Path.of("target", "agent.classpath");

@@ -86,8 +86,8 @@ class ZccIT {
 
     private void server(String addr, int port) throws Exception {
         Path log = tmp.resolve("server-" + addr.replace(':', '_') + "-" + port + ".log");
-        hosts.spawn(hosts.b, log, java("server", addr, Integer.toString(port)));
-        AgentProcess.waitFor(Duration.ofSeconds(15), () -> contains(log, "LISTENING"), "server " + port);
+        hosts.spawn(hosts.b, log, TestHosts.javaMain(StreamCheck.class, "server", addr, Integer.toString(port)));
+        AgentProcess.waitFor(Duration.ofSeconds(15), () -> TestHosts.logContains(log, "LISTENING"), "server " + port);
     }
 
     @AfterAll
@@ -97,25 +97,12 @@ class ZccIT {
         }
     }
 
-    private static List<String> java(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx64m", "-cp", TestHosts.agentClasspath(),
-                StreamCheck.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
 
-    private static boolean contains(Path log, String s) {
-        try {
-            return Files.exists(log) && Files.readString(log).contains(s);
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 
     /** Runs a StreamCheck client in A to the end and returns its output. */
     private String client(Duration limit, String... args) throws Exception {
         Path log = tmp.resolve("client-" + (++runs) + ".log");
-        Process p = hosts.spawn(hosts.a, log, java(args));
+        Process p = hosts.spawn(hosts.a, log, TestHosts.javaMain(StreamCheck.class, args));
         AgentProcess.waitFor(limit, () -> !p.isAlive(), "client " + String.join(" ", args));
         return Files.readString(log);
     }
@@ -149,11 +136,21 @@ class ZccIT {
             Path log = tmp.resolve("tcpdump-" + runs + ".log");
             proc = hosts.spawn(hosts.b, log, List.of("tcpdump", "--immediate-mode", "-i", veth, "-U", "-n", "-s", "300", "-c", "20000",
                     "-w", file.toString(), filter));
-            AgentProcess.waitFor(Duration.ofSeconds(10), () -> contains(log, "listening on"), "tcpdump");
+            AgentProcess.waitFor(Duration.ofSeconds(10), () -> TestHosts.logContains(log, "listening on"), "tcpdump");
         }
 
         byte[] stop() throws Exception {
-            Thread.sleep(1000); // let tcpdump write what it has received (immediate mode, -U)
+            // tcpdump writes each packet as it gets it (--immediate-mode, -U): stop once the file
+            // has stopped growing for a moment.
+            long[] last = {-1, System.nanoTime()};
+            AgentProcess.waitFor(Duration.ofSeconds(5), () -> {
+                long size = file.toFile().length();
+                if (size != last[0]) {
+                    last[0] = size;
+                    last[1] = System.nanoTime();
+                }
+                return System.nanoTime() - last[1] > 300_000_000L;
+            }, "the capture to settle");
             proc.destroy();
             proc.waitFor();
             return Files.readAllBytes(file);
@@ -239,7 +236,7 @@ class ZccIT {
         Path serverLog = tmp.resolve("server-" + TestHosts.B4 + "-" + AES + ".log");
         Path log = tmp.resolve("client-kill.log");
         long opened = agentB.stat("opened");
-        hosts.spawn(hosts.a, log, java("bulk", TestHosts.B4, Integer.toString(AES), Long.toString(4L << 30), "text"));
+        hosts.spawn(hosts.a, log, TestHosts.javaMain(StreamCheck.class, "bulk", TestHosts.B4, Integer.toString(AES), Long.toString(4L << 30), "text"));
         AgentProcess.waitFor(Duration.ofSeconds(20), () -> stat(agentB, "opened") > opened + 2000, "the transfer to run");
         agentB.kill9();
         Thread.sleep(500);
@@ -247,7 +244,7 @@ class ZccIT {
         agentB.start();
         // The sender backs off while B's agent is down; its next retransmissions after the
         // restart make B's stack reveal rcv_nxt, then bring the reset (PROTOCOL.md 9).
-        AgentProcess.waitFor(Duration.ofSeconds(45), () -> contains(serverLog, "ERROR"), "B's application to see a reset");
+        AgentProcess.waitFor(Duration.ofSeconds(45), () -> TestHosts.logContains(serverLog, "ERROR"), "B's application to see a reset");
         AgentProcess.waitFor(Duration.ofSeconds(10), () -> stat(agentB, "local_resets") > 0, "the reset counted");
         assertFalse(has(cap.stop(), StreamCheck.MARKER.strip()), "no plaintext reached the wire");
     }
