@@ -50,7 +50,7 @@ OUT=""
 PIN="one"
 QCOUNT=2
 QFIRST=0
-WARMUP=2
+WARMUP=10  # the JVM agents need it: with 2 s, C2 was still compiling the connection paths during crr
 KEEP=0      # --keep: keep the work directory (helper and server logs)
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
