@@ -82,8 +82,12 @@ final class AgentPlane implements PacketPlane {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
             server.registerMBean(new DataPlaneStats(data), new ObjectName(net.zcc.jmx.DataPlaneMXBean.OBJECT_NAME));
+            for (var q : queues.stats()) {
+                server.registerMBean(new QueueStatsBean(q),
+                        new ObjectName(net.zcc.jmx.QueueMXBean.OBJECT_NAME_PREFIX + q.queueNumber()));
+            }
         } catch (javax.management.JMException e) {
-            LOG.log(Level.WARNING, "cannot register the data plane MXBean: {0}", e.getMessage());
+            LOG.log(Level.WARNING, "cannot register the agent''s MXBeans: {0}", e.getMessage());
         }
     }
 

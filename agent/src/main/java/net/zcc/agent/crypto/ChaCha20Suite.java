@@ -33,30 +33,24 @@ public final class ChaCha20Suite implements CipherSuite {
         return new Worker();
     }
 
-    /** One worker's ChaCha20 cipher and keyed BLAKE2s digest. */
+    /** One worker's ChaCha20 engines and keyed BLAKE2s digests, one per recently used key. */
     static final class Worker extends PrfSegmentCrypto {
-        private final ChaCha7539Engine chacha = new ChaCha7539Engine();
-        private final KeyCache encKey = new KeyCache("ChaCha20");
-        private final KeyCache macKey = new KeyCache("BLAKE2s");
+        private final KeyedSlots<ChaCha7539Engine> engines = new KeyedSlots<>(Worker::keyedEngine);
+        private final KeyedSlots<Blake2sDigest> digests = new KeyedSlots<>((old, key) -> new Blake2sDigest(check(key), 32, null, null));
         private final byte[] nonce = new byte[KeystreamNonce.LENGTH];
-        private Blake2sDigest blake;
 
         @Override
         public void keystreamXor(byte[] key, int dir, boolean compressed, int origLength, long relSeq,
                                  byte[] buf, int off, int len) {
             KeystreamNonce.write(nonce, dir, compressed, origLength, relSeq);
-            // init starts at block counter j = 0 (PROTOCOL.md 6.2), not RFC 8439 AEAD's 1. A null
-            // key parameter keeps the engine's key setup: only a key change passes the key.
-            KeyParameter k = null;
-            if (!encKey.isCurrent(key)) {
-                encKey.update(key);
-                k = new KeyParameter(key);
-            }
+            ChaCha7539Engine chacha = engines.get(check(key));
             try {
-                chacha.init(true, new ParametersWithIV(k, nonce));
+                // init starts at block counter j = 0 (PROTOCOL.md 6.2), not RFC 8439 AEAD's 1. A
+                // null key parameter keeps the engine's key: each engine belongs to one key.
+                chacha.init(true, new ParametersWithIV(null, nonce));
                 chacha.processBytes(buf, off, len, buf, off);
             } catch (RuntimeException e) {
-                encKey.clear(); // the engine's key is unknown now: pass the key next time
+                engines.clear();
                 throw e;
             }
         }
@@ -64,12 +58,8 @@ public final class ChaCha20Suite implements CipherSuite {
         @Override
         void prf(byte[] key, byte[] head, int headOff, int headLen,
                  byte[] payload, int payOff, int payLen, byte[] out32) {
-            // A keyed digest resets to its keyed state after doFinal; only a key change needs a
-            // new object (BC has no re-key method).
-            if (!macKey.isCurrent(key)) {
-                macKey.update(key);
-                blake = new Blake2sDigest(key, 32, null, null);
-            }
+            // A keyed digest resets to its keyed state after doFinal, ready for the next segment.
+            Blake2sDigest blake = digests.get(check(key));
             try {
                 blake.update(head, headOff, headLen);
                 blake.update(payload, payOff, payLen);
@@ -78,6 +68,19 @@ public final class ChaCha20Suite implements CipherSuite {
                 blake.reset(); // bad offsets: do not let half an input leak into the next tag
                 throw e;
             }
+        }
+
+        private static ChaCha7539Engine keyedEngine(ChaCha7539Engine old, byte[] key) {
+            ChaCha7539Engine e = old != null ? old : new ChaCha7539Engine();
+            e.init(true, new ParametersWithIV(new KeyParameter(check(key)), new byte[KeystreamNonce.LENGTH]));
+            return e;
+        }
+
+        private static byte[] check(byte[] key) {
+            if (key.length != 32) {
+                throw new IllegalArgumentException("key must be 32 bytes, not " + key.length);
+            }
+            return key;
         }
     }
 }

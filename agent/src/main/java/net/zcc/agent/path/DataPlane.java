@@ -3,7 +3,6 @@ package net.zcc.agent.path;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.function.LongSupplier;
 import net.zcc.agent.keys.KeySource;
 import net.zcc.agent.nfqueue.PacketProcessor;
@@ -30,7 +29,6 @@ public final class DataPlane implements PacketProcessor {
     final ConnectionTable table;
     final KeySource keys;
     final PathCounters counters = new PathCounters();
-    final SecureRandom random = new SecureRandom();
     final RateLimitedLog events = new RateLimitedLog(LOG, 20);
     final ResetHints resetHints = new ResetHints();
     /** The route MTU to a peer (the kernel's answer in the agent; a constant in tests). */

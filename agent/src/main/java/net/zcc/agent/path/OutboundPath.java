@@ -112,7 +112,7 @@ final class OutboundPath {
         c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
         c.keyId = k.get().id();
         c.sessionKey = k.get().key();
-        dp.random.nextBytes(c.nonceI);
+        w.random.nextBytes(c.nonceI);
         c.startLocalSpace(p.seq());
         dp.table.put(c);
         synchronized (c) {
@@ -128,7 +128,7 @@ final class OutboundPath {
     /** 2. Our stack accepts the peer's offer: derive the keys and prove we hold the session key. */
     private Action synAck(Worker w, TcpPacket p, Connection c) {
         if (c.keys == null) {
-            dp.random.nextBytes(c.nonceR);
+            w.random.nextBytes(c.nonceR);
             c.keys = ConnectionKeys.derive(c.sessionKey, c.nonceI, c.nonceR, c.suite);
             c.startLocalSpace(p.seq());
             c.state = State.ESTABLISHED;

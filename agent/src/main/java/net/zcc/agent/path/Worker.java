@@ -26,9 +26,19 @@ final class Worker {
     final byte[] scratch = new byte[65536 + 64];
     final byte[] addr = new byte[16];
     final Compressor compressor = new Compressor();
+    /** Nonces: a DRBG per worker, seeded once by the JDK, so a SYN costs no system call or lock. */
+    final java.security.SecureRandom random = newDrbg();
     /** Set when the rewritten packet is the ICMP message (its length never changes). */
     boolean icmpRewritten;
     private final Map<Integer, SegmentCrypto> crypto = new HashMap<>();
+
+    private static java.security.SecureRandom newDrbg() {
+        try {
+            return java.security.SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new java.security.SecureRandom();
+        }
+    }
 
     SegmentCrypto crypto(int suite) {
         return crypto.computeIfAbsent(suite, n -> CipherSuites.byNumber(n).newWorkerInstance());
