@@ -41,7 +41,8 @@ final class AgentPlane implements PacketPlane {
 
     @Override
     public void start() throws IOException {
-        data = new DataPlane(loadKeys(), System::nanoTime, new CachedRouteMtu());
+        data = new DataPlane(loadKeys(), System::nanoTime, new CachedRouteMtu(),
+                (int) settings.rules().reflectMark());
         queues = QueueSet.netlink(settings.rules().firstQueue(), settings.rules().queueCount(),
                 NetlinkPacketQueue.Config.defaults(), data);
         queues.start();

@@ -15,6 +15,7 @@ import net.zcc.servicefile.ServiceFile;
  *    1. TCP with the ZCC bit in its ct mark           -> queue   (a started connection stays protected)
  *    2. SYN/SYN-ACK to a protected (peer, port)      -> set ct mark bit, queue
  *  inbound (hook prerouting, priority raw-10: before conntrack and before the xtables raw queue)
+ *    0. a reset the agent reflected to this host      -> clear our mark bits, accept
  *    1. (peer, local port, peer port) in connN       -> refresh, queue
  *    2. SYN/SYN-ACK from a protected (peer, port)    -> add to connN, queue
  *    3. carries TCP option 253 (ZCC rides on it)     -> queue   (the agent decides, never the wire)
@@ -104,6 +105,11 @@ public final class NftRenderer {
     /** Inbound: the peer is the source; connections are keyed (peer, local port, peer port). */
     private static void inboundRules(StringBuilder sb, RuleOptions o) {
         String queue = queueAction(o);
+        // A reset the agent reflected to its own stack arrives here through loopback, still
+        // carrying our marks: clear them and let it in, never queue it a second time.
+        long both = o.mark() | o.reflectMark();
+        rule(sb, "inbound", "meta mark & " + o.reflectMarkHex() + " == " + o.reflectMarkHex()
+                + " meta mark set meta mark & " + String.format("0x%08x", ~both & 0xffffffffL) + " accept");
         for (Family f : Family.values()) {
             String key = f.proto + " saddr . tcp dport . tcp sport";
             String remember = " update @conn" + f.suffix + " { " + key + " } ";

@@ -18,8 +18,9 @@ public record RuleOptions(int firstQueue, int queueCount, long mark, Duration co
         if (firstQueue < 0 || queueCount < 1 || firstQueue + queueCount > 65536) {
             throw new IllegalArgumentException("queues " + firstQueue + "+" + queueCount + " out of range 0..65535");
         }
-        if (Long.bitCount(mark) != 1 || mark > 0xffffffffL) {
-            throw new IllegalArgumentException("mark must be a single bit of a 32-bit mark: 0x" + Long.toHexString(mark));
+        if (Long.bitCount(mark) != 1 || mark > 0x40000000L) {
+            throw new IllegalArgumentException("mark must be a single bit of a 32-bit mark, below 0x80000000 (the next"
+                    + " bit up marks packets the agent reflects to its own host): 0x" + Long.toHexString(mark));
         }
         if (connTimeout.toSeconds() < 60) {
             throw new IllegalArgumentException("connection timeout below one minute: " + connTimeout);
@@ -36,5 +37,18 @@ public record RuleOptions(int firstQueue, int queueCount, long mark, Duration co
 
     public String markHex() {
         return String.format("0x%08x", mark);
+    }
+
+    /**
+     * The bit above {@link #mark}: set on a packet the agent turns around to its own stack (a
+     * reset for the local application), so the inbound rules let it through instead of queueing
+     * it again.
+     */
+    public long reflectMark() {
+        return mark << 1;
+    }
+
+    public String reflectMarkHex() {
+        return String.format("0x%08x", reflectMark());
     }
 }

@@ -38,8 +38,13 @@ public final class DataPlane implements PacketProcessor {
     private final OutboundPath outbound = new OutboundPath(this);
     private final InboundPath inbound = new InboundPath(this);
 
-    public DataPlane(KeySource keys, LongSupplier nanoClock, java.util.function.ToIntFunction<byte[]> routeMtu) {
+    /** The mark bit that tells the inbound rules "reflected by the agent, let it in" (0: none). */
+    private final int reflectMark;
+
+    public DataPlane(KeySource keys, LongSupplier nanoClock, java.util.function.ToIntFunction<byte[]> routeMtu,
+            int reflectMark) {
         this.keys = keys;
+        this.reflectMark = reflectMark;
         this.table = new ConnectionTable(nanoClock);
         this.routeMtu = routeMtu;
     }
@@ -68,6 +73,7 @@ public final class DataPlane implements PacketProcessor {
         }
         in.get(w.buf, 0, len);
         w.icmpRewritten = false;
+        w.reflected = false;
         Action a;
         try {
             a = packet.hook() == QueuedPacket.HOOK_LOCAL_OUT
@@ -84,8 +90,13 @@ public final class DataPlane implements PacketProcessor {
             }
             // A copy: the verdicts of a whole batch go out after every packet of it was processed,
             // and the worker's buffer already holds the next packet by then.
-            case REWRITE -> packet.acceptReplaced(ByteBuffer.wrap(
-                    java.util.Arrays.copyOf(w.buf, w.icmpRewritten ? len : w.tcp.totalLength())));
+            case REWRITE -> {
+                packet.acceptReplaced(ByteBuffer.wrap(
+                        java.util.Arrays.copyOf(w.buf, w.icmpRewritten ? len : w.tcp.totalLength())));
+                if (w.reflected) {
+                    packet.setMark(packet.mark() | reflectMark);
+                }
+            }
             case DROP -> packet.drop();
         }
     }

@@ -56,8 +56,14 @@ final class OutboundPath {
             if (p.hasFlags(TcpPacket.ACK)) {
                 dp.resetHints.learn(key, p.ack());
             }
-            dp.events.info("outbound segment of unknown protected connection {0} dropped", key);
-            return dp.drop(DropReason.UNKNOWN_CONNECTION);
+            dp.counters.drop(DropReason.UNKNOWN_CONNECTION);
+            if (p.hasFlags(TcpPacket.RST) || !p.hasFlags(TcpPacket.ACK)) {
+                return Action.DROP;
+            }
+            // Its acknowledgement number is the local stack's rcv_nxt: a RST there, sent back to
+            // the stack itself, resets the application now instead of after its retransmissions.
+            dp.events.info("outbound segment of unknown protected connection {0}: local side reset", key);
+            return reflectRst(w, p, p.ack(), 0, false);
         }
         synchronized (c) {
             c.lastSeenNanos = dp.now();
@@ -107,7 +113,8 @@ final class OutboundPath {
                 return Action.PASS;
             }
             dp.events.info("no key for {0}: connection refused (policy require)", key);
-            return dp.drop(DropReason.NO_KEY);
+            dp.counters.drop(DropReason.NO_KEY);
+            return reflectRst(w, p, 0, p.seq() + 1, true); // acknowledges the SYN: "connection refused"
         }
         c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
         c.keyId = k.get().id();
@@ -141,6 +148,20 @@ final class OutboundPath {
                 ZccOption.HANDSHAKE_TAG_LENGTH);
         int n = ZccOption.writeAccept(w.option, 0, c.nonceR, w.tag, 0);
         return clampAndInsert(w, p, n);
+    }
+
+    /**
+     * Turns an outbound segment into a RST from the peer to this host. The kernel re-routes a
+     * queued packet whose addresses changed (nf_reroute), so the RST goes to the local stack
+     * instead of the wire: the application fails at once, and nothing leaves the host.
+     */
+    private Action reflectRst(Worker w, TcpPacket p, long seq, long ack, boolean withAck) {
+        p.swapEndpoints();
+        p.makeRst(seq & 0xffffffffL, ack & 0xffffffffL, withAck);
+        w.reflected = true;
+        p.updateChecksums();
+        dp.counters.localResets.increment();
+        return Action.REWRITE;
     }
 
     /** SYN and SYN-ACK: leave the peer room for our option, then add the option. */

@@ -30,6 +30,8 @@ final class Worker {
     final java.security.SecureRandom random = newDrbg();
     /** Set when the rewritten packet is the ICMP message (its length never changes). */
     boolean icmpRewritten;
+    /** Set when the rewritten packet was turned around to this host (a reset for the local stack). */
+    boolean reflected;
     private final Map<Integer, SegmentCrypto> crypto = new HashMap<>();
 
     private static java.security.SecureRandom newDrbg() {

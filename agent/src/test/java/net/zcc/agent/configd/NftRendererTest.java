@@ -70,11 +70,11 @@ class NftRendererTest {
 
     @Test
     void singleQueueAndOtherMark() {
-        RuleOptions o = new RuleOptions(3, 1, 0x80000000L, Duration.ofHours(1), Interception.NATIVE);
+        RuleOptions o = new RuleOptions(3, 1, 0x40000000L, Duration.ofHours(1), Interception.NATIVE);
         assertEquals("queue num 3", NftRenderer.queueAction(o));
-        RuleOptions x = new RuleOptions(3, 1, 0x80000000L, Duration.ofHours(1), Interception.XTABLES_MARK);
-        assertEquals("meta mark set meta mark | 0x80000000 accept", NftRenderer.queueAction(x));
-        assertEquals("-A OUTPUT -m mark --mark 0x80000000/0x80000000 -j NFQUEUE --queue-num 3",
+        RuleOptions x = new RuleOptions(3, 1, 0x40000000L, Duration.ofHours(1), Interception.XTABLES_MARK);
+        assertEquals("meta mark set meta mark | 0x40000000 accept", NftRenderer.queueAction(x));
+        assertEquals("-A OUTPUT -m mark --mark 0x40000000/0x40000000 -j NFQUEUE --queue-num 3",
                 XtablesQueueRules.rules(x).get(0).specLine());
     }
 

@@ -34,8 +34,12 @@ final class AgentProcess {
     }
 
     /** Writes the key file, mode 0600 as the agent demands. */
-    void writeKeys(String peer) throws IOException {
-        Files.writeString(keys, "# test key\n" + peer + " " + TEST_KEY + "\n");
+    void writeKeys(String... peers) throws IOException {
+        StringBuilder sb = new StringBuilder("# test key\n");
+        for (String peer : peers) {
+            sb.append(peer).append(' ').append(TEST_KEY).append('\n');
+        }
+        Files.writeString(keys, sb.toString());
         Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 

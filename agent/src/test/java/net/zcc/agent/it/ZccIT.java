@@ -32,6 +32,8 @@ class ZccIT {
     static final int OPPORTUNISTIC = 5004;
     static final int COMPRESSED = 5005;
     static final int CHACHA = 5006;
+    /** A second address of host B for which A holds no key. */
+    static final String B4_NO_KEY = "198.18.0.3";
 
     @TempDir
     static Path tmp;
@@ -55,18 +57,21 @@ class ZccIT {
         a("opp", TestHosts.B4, OPPORTUNISTIC, "--policy", "opportunistic");
         a("comp", TestHosts.B4, COMPRESSED, "--compress");
         a("chacha", TestHosts.B4, CHACHA, "--scheme", "chacha20");
+        a("nokey", B4_NO_KEY, AES);
         b("aes", TestHosts.A4, AES);
         b("aes6", TestHosts.A6, AES);
         b("comp", TestHosts.A4, COMPRESSED, "--compress");
         b("chacha", TestHosts.A4, CHACHA, "--scheme", "chacha20");
-        agentA.writeKeys("*");
+        agentA.writeKeys(TestHosts.B4, TestHosts.B6);
         agentB.writeKeys("*");
+        hosts.in(hosts.b, "ip", "addr", "add", B4_NO_KEY + "/24", "dev", veth);
         agentA.start();
         agentB.start();
         for (int port : new int[] {AES, PLAIN, NO_AGENT, OPPORTUNISTIC, COMPRESSED, CHACHA}) {
             server(TestHosts.B4, port);
         }
         server(TestHosts.B6, AES);
+        server(B4_NO_KEY, AES);
     }
 
     private void a(String name, String host, int port, String... extra) {
@@ -202,6 +207,17 @@ class ZccIT {
         assertTrue(ms < 1000, "refused after " + ms + " ms");
         assertTrue(out.contains("refused") || out.contains("reset"), out);
         AgentProcess.waitFor(Duration.ofSeconds(5), () -> stat(agentA, "refused") > refused, "refusal counted");
+    }
+
+    @Test
+    @Order(4)
+    void withoutAKeyForThePeerTheApplicationIsRefusedAtOnce() throws Exception {
+        long before = agentA.stat("drop.no_key");
+        String out = client(Duration.ofSeconds(15), "connect", B4_NO_KEY, Integer.toString(AES));
+        assertTrue(out.startsWith("FAILED"), out);
+        assertTrue(Long.parseLong(out.split(" ")[1].strip()) < 1000, out);
+        assertTrue(out.contains("refused"), out);
+        AgentProcess.waitFor(Duration.ofSeconds(5), () -> stat(agentA, "drop.no_key") > before, "no_key counted");
     }
 
     @Test

@@ -21,7 +21,7 @@ final class SimHost {
 
     /** A host whose route to its peers has the given MTU. */
     SimHost(KeySource keys, ServiceFile services, int routeMtu) {
-        dp = new DataPlane(keys, System::nanoTime, peer -> routeMtu);
+        dp = new DataPlane(keys, System::nanoTime, peer -> routeMtu, 0x00200000);
         dp.apply(services);
     }
 

@@ -251,13 +251,16 @@ class TwoAgentsTest {
         assertFalse(probe.hasFlags(TcpPacket.RST), "first: a probe that makes the stack tell its rcv_nxt");
         assertEquals(0, probe.payloadLength(), "no payload reaches the stack");
         long rcvNxt = p.isnA + 1 + 6;
-        assertNull(p.hostB.send(p.fromB(p.isnB + 1, rcvNxt, TcpPacket.ACK, new byte[0])), "the dup ACK is not sent");
+        TcpPacket reflected = Seg.view(p.hostB.send(p.fromB(p.isnB + 1, rcvNxt, TcpPacket.ACK, new byte[0])));
+        assertTrue(reflected.hasFlags(TcpPacket.RST), "the stack's duplicate ACK comes back to it as a reset");
+        assertEquals(rcvNxt, reflected.seq(), "at the one sequence number Linux accepts");
+        assertTrue(reflected.srcAddressEquals(p.a) && reflected.dstAddressEquals(p.b), "never sent to the wire");
         byte[] atB = p.hostB.receive(p.aSends(6, "after".getBytes(StandardCharsets.US_ASCII)));
         TcpPacket v = Seg.view(atB);
-        assertTrue(v.hasFlags(TcpPacket.RST), "B's stack gets a reset");
-        assertEquals(rcvNxt, v.seq(), "at the one sequence number Linux accepts");
+        assertTrue(v.hasFlags(TcpPacket.RST), "a later segment from the peer resets too (the hint was learnt)");
+        assertEquals(rcvNxt, v.seq());
         assertEquals(0, v.payloadLength(), "and no payload");
-        assertEquals(1, p.hostB.dp.counters().localResets());
+        assertEquals(2, p.hostB.dp.counters().localResets());
         assertEquals(3, p.hostB.drops(DropReason.UNKNOWN_CONNECTION), "two inbound, one outbound");
     }
 
@@ -311,5 +314,33 @@ class TwoAgentsTest {
         TcpPacket atB = Seg.view(p.hostB.receive(syn));
         assertEquals(1280 - 20 - 20 - 20, atB.mss(), "B's stack sends segments that still fit 1280 once sealed");
         assertTrue(atB.tcpChecksumValid());
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutAKeyTheSynComesBackToTheLocalStackAsARefusal() throws Exception {
+        Pair p = new Pair(false, "aes-256", false, Policy.REQUIRE, NO_KEYS, true, 1000, 5000);
+        SimHost noKeys = new SimHost(NO_KEYS, new ServiceFile(List.of(new Service("s", InetAddress.getByAddress(p.b),
+                PORT, Role.SERVER, "aes-256", true, false, Policy.REQUIRE))));
+        TcpPacket rst = Seg.view(noKeys.send(p.fromA(p.isnA, 0, TcpPacket.SYN, new byte[0])));
+        assertTrue(rst.hasFlags(TcpPacket.RST | TcpPacket.ACK), "RST-ACK");
+        assertEquals(p.isnA + 1, rst.ack(), "acknowledges the SYN, so the stack takes it as a refusal");
+        assertTrue(rst.srcAddressEquals(p.b) && rst.dstAddressEquals(p.a), "from the peer, to this host");
+        assertEquals(PORT, rst.srcPort());
+        assertTrue(rst.tcpChecksumValid());
+        assertEquals(1, noKeys.drops(DropReason.NO_KEY));
+    }
+
+    @org.junit.jupiter.api.Test
+    void afterARestartTheSendingSideIsResetAtItsOwnRcvNxt() throws Exception {
+        Pair p = new Pair(false, "aes-256", false, Policy.REQUIRE, oneKey(KEY, 42), true, 1000, 5000);
+        p.handshake();
+        SimHost restarted = new SimHost(oneKey(KEY, 42), new ServiceFile(List.of(new Service("s",
+                InetAddress.getByAddress(p.b), PORT, Role.SERVER, "aes-256", true, false, Policy.REQUIRE))));
+        byte[] data = p.fromA(p.isnA + 1, p.isnB + 1 + 77, TcpPacket.ACK | TcpPacket.PSH, new byte[100]);
+        TcpPacket rst = Seg.view(restarted.send(data));
+        assertTrue(rst.hasFlags(TcpPacket.RST), "the local stack is reset");
+        assertEquals(p.isnB + 1 + 77, rst.seq(), "at its rcv_nxt, the ack it was sending");
+        assertTrue(rst.srcAddressEquals(p.b), "as if from the peer");
+        assertEquals(0, rst.payloadLength(), "nothing of the payload leaves or returns");
     }
 }
