@@ -1,0 +1,65 @@
+package net.zcc.keyserver.rpc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.XmlRpcRequest;
+import org.apache.xmlrpc.XmlRpcRequestConfig;
+import org.apache.xmlrpc.common.ServerStreamConnection;
+import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.apache.xmlrpc.parser.XmlRpcRequestParser;
+import org.apache.xmlrpc.server.XmlRpcHttpServer;
+import org.apache.xmlrpc.util.SAXParsers;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.XMLReader;
+
+/**
+ * XML-RPC's HTTP server with the request parse replaced: same parser, plus a depth filter and a
+ * silent SAX error handler.
+ *
+ * <p>{@link #getRequest} mirrors {@code XmlRpcStreamServer.getRequest} of 3.1.3 (read from its
+ * bytecode): only the filter and the error handler are new.
+ */
+final class LimitedXmlRpcServer extends XmlRpcHttpServer {
+
+    private final int maxValueDepth;
+
+    LimitedXmlRpcServer(int maxValueDepth) {
+        this.maxValueDepth = maxValueDepth;
+    }
+
+    @Override
+    protected void setResponseHeader(ServerStreamConnection con, String name, String value) {
+        ((XmlRpcJakartaServlet.Connection) con).resp.setHeader(name, value);
+    }
+
+    @Override
+    protected XmlRpcRequest getRequest(XmlRpcStreamRequestConfig config, InputStream in) throws XmlRpcException {
+        XmlRpcRequestParser parser = new XmlRpcRequestParser(config, getTypeFactory());
+        XMLReader reader = SAXParsers.newXMLReader();
+        reader.setContentHandler(new DepthLimitingHandler(parser, maxValueDepth));
+        reader.setErrorHandler(SafeSaxParsers.SILENT);
+        try {
+            reader.parse(new InputSource(in));
+        } catch (SAXException e) {
+            if (e.getException() instanceof XmlRpcException x) {
+                throw x;
+            }
+            throw new XmlRpcException("Failed to parse XML-RPC request: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new XmlRpcException("Failed to read XML-RPC request: " + e.getMessage(), e);
+        }
+        return new ParsedRequest(config, parser.getMethodName(), parser.getParams());
+    }
+
+    /** The parsed call handed to the handler mapping. */
+    private record ParsedRequest(XmlRpcRequestConfig config, String methodName, List<?> params)
+            implements XmlRpcRequest {
+        @Override public XmlRpcRequestConfig getConfig() { return config; }
+        @Override public String getMethodName() { return methodName; }
+        @Override public int getParameterCount() { return params == null ? 0 : params.size(); }
+        @Override public Object getParameter(int i) { return params.get(i); }
+    }
+}

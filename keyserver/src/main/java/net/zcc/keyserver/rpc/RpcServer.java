@@ -1,0 +1,124 @@
+package net.zcc.keyserver.rpc;
+
+import java.net.URI;
+import java.security.KeyStore;
+import java.util.List;
+import org.apache.xmlrpc.server.PropertyHandlerMapping;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key server's XML-RPC endpoint: Jetty with one TLS connector on 127.0.0.1, serving
+ * {@link XmlRpcJakartaServlet} at {@value #PATH}.
+ *
+ * <p>A Jetty lifecycle bean: {@code start()} binds and serves, {@code stop()} or {@link #close()}
+ * releases the port. There is no plain-HTTP connector on purpose: every method except enrollment
+ * will require a client certificate, and enrollment carries a one-time token.
+ */
+public final class RpcServer extends ContainerLifeCycle implements AutoCloseable {
+
+    /** The servlet path, the conventional XML-RPC one. */
+    public static final String PATH = "/RPC2";
+    static final String HOST = "127.0.0.1";
+    private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+    /** Idle TLS connections are dropped after this; the relay's long-polls will need their own timeout. */
+    private static final long IDLE_TIMEOUT_MS = 30_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    /**
+     * Builds the server; nothing is bound until {@link #start()}.
+     *
+     * @param keyStore holds the server's private key and certificate chain
+     * @param keyPassword the password of the private key entry
+     * @param port the TCP port on 127.0.0.1, or 0 for an ephemeral one
+     * @param limits request size and nesting limits
+     * @param handlers the parts whose methods are served
+     * @throws Exception if a handler cannot be registered
+     */
+    public RpcServer(KeyStore keyStore, String keyPassword, int port, RpcLimits limits, List<RpcHandlers> handlers)
+            throws Exception {
+        SafeSaxParsers.install();
+        // Few threads: calls are short, and the relay's long-polls will be async, not parked threads.
+        server = new Server(new QueuedThreadPool(32, 4));
+        connector = tlsConnector(server, keyStore, keyPassword, port);
+        server.addConnector(connector);
+        server.setHandler(context(mapping(handlers), limits));
+        server.setStopAtShutdown(false);
+        addBean(server);
+    }
+
+    /** Builds a server with the default limits and only the {@link Health} handler. */
+    public static RpcServer withHealth(KeyStore keyStore, String keyPassword, int port) throws Exception {
+        return new RpcServer(keyStore, keyPassword, port, RpcLimits.DEFAULT, List.of(RpcHandlers.HEALTH));
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        LOG.info("XML-RPC over TLS on {}", uri());
+    }
+
+    /** Returns the bound port; valid after {@link #start()}. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Returns {@code https://127.0.0.1:<port>/RPC2}; valid after {@link #start()}. */
+    public URI uri() {
+        return URI.create("https://" + HOST + ":" + port() + PATH);
+    }
+
+    /** Stops serving and releases the port; safe to call twice. */
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+
+    private static ServerConnector tlsConnector(Server server, KeyStore keyStore, String keyPassword, int port) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(keyStore);
+        tls.setKeyManagerPassword(keyPassword);
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.addCustomizer(new SecureRequestCustomizer());
+        ServerConnector c = new ServerConnector(server,
+                new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        c.setHost(HOST);
+        c.setPort(port);
+        c.setIdleTimeout(IDLE_TIMEOUT_MS);
+        return c;
+    }
+
+    private static PropertyHandlerMapping mapping(List<RpcHandlers> handlers) throws Exception {
+        PropertyHandlerMapping mapping = new PropertyHandlerMapping();
+        for (RpcHandlers h : handlers) {
+            h.register(mapping);
+        }
+        return mapping;
+    }
+
+    private static ServletContextHandler context(PropertyHandlerMapping mapping, RpcLimits limits) {
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder holder = new ServletHolder(new XmlRpcJakartaServlet(mapping, limits));
+        // Init at start, not at the first request, so the safe parser is in place before any parse.
+        holder.setInitOrder(1);
+        context.addServlet(holder, PATH);
+        return context;
+    }
+}

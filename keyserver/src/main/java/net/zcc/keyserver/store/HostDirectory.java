@@ -1,0 +1,218 @@
+package net.zcc.keyserver.store;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Hosts, their addresses and their public keys. Each method is one transaction. Only
+ * public material is stored.
+ */
+public final class HostDirectory {
+    private final KeyStoreDatabase db;
+
+    /** Works on the given open store. */
+    public HostDirectory(KeyStoreDatabase db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    /**
+     * Registers a host as {@link HostState#PENDING} under the key id of its X25519 static
+     * public key, owning {@code addresses}.
+     *
+     * @throws DuplicateEntryException if the key id or one of the addresses is taken
+     */
+    public Host register(byte[] staticPublicKey, List<InetAddress> addresses, Instant now) {
+        KeyId id = KeyId.of(staticPublicKey);
+        List<InetAddress> owned = List.copyOf(addresses);
+        if (owned.isEmpty()) {
+            throw new IllegalArgumentException("a host owns at least one address");
+        }
+        long at = now.toEpochMilli();
+        return db.inTransaction("registering host " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO HOSTS"
+                    + " (KEY_ID, HOST_STATE, CREATED_AT_MS, UPDATED_AT_MS) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, id.hex());
+                ps.setString(2, HostState.PENDING.name());
+                ps.setLong(3, at);
+                ps.setLong(4, at);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO HOST_ADDRESSES (ADDRESS, KEY_ID) VALUES (?, ?)")) {
+                for (InetAddress address : owned) {
+                    ps.setString(1, AddressText.of(address));
+                    ps.setString(2, id.hex());
+                    ps.executeUpdate();
+                }
+            }
+            return readHost(c, id).orElseThrow();
+        });
+    }
+
+    /** The host with this key id, if any. */
+    public Optional<Host> host(KeyId id) {
+        return db.inTransaction("reading host " + id, c -> readHost(c, id));
+    }
+
+    /** Approves a pending host; returns false if it is unknown or not pending. */
+    public boolean approve(KeyId id, Instant now) {
+        return changeState(id, HostState.PENDING, HostState.APPROVED, now);
+    }
+
+    /** Revokes a host for good; returns false if it is unknown or already revoked. */
+    public boolean revoke(KeyId id, Instant now) {
+        long at = now.toEpochMilli();
+        return db.inTransaction("revoking host " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?,"
+                    + " UPDATED_AT_MS = ? WHERE KEY_ID = ? AND HOST_STATE <> ?")) {
+                ps.setString(1, HostState.REVOKED.name());
+                ps.setLong(2, at);
+                ps.setString(3, id.hex());
+                ps.setString(4, HostState.REVOKED.name());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Adds the key for a (host, scheme).
+     *
+     * @throws DuplicateEntryException if that host already has a key for the scheme
+     * @throws StoreException if the host is unknown
+     */
+    public void addKey(HostPublicKey key, Instant now) {
+        db.inTransaction("adding the " + key.scheme() + " key of " + key.keyId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO PUBLIC_KEYS"
+                    + " (KEY_ID, SCHEME, PUBLIC_KEY_HEX, UPDATED_AT_MS) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, key.keyId().hex());
+                ps.setString(2, key.scheme());
+                ps.setString(3, key.publicKeyHex());
+                ps.setLong(4, now.toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Replaces the key for a (host, scheme); returns false if there was none. */
+    public boolean modifyKey(HostPublicKey key, Instant now) {
+        return db.inTransaction("modifying the " + key.scheme() + " key of " + key.keyId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE PUBLIC_KEYS SET"
+                    + " PUBLIC_KEY_HEX = ?, UPDATED_AT_MS = ? WHERE KEY_ID = ? AND SCHEME = ?")) {
+                ps.setString(1, key.publicKeyHex());
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, key.keyId().hex());
+                ps.setString(4, key.scheme());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Deletes the key for a (host, scheme); returns false if there was none. */
+    public boolean deleteKey(KeyId id, String scheme) {
+        HostPublicKey.requireScheme(scheme);
+        return db.inTransaction("deleting the " + scheme + " key of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM PUBLIC_KEYS WHERE KEY_ID = ? AND SCHEME = ?")) {
+                ps.setString(1, id.hex());
+                ps.setString(2, scheme);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** All keys of a host, whatever its state (for administrators). */
+    public List<HostPublicKey> keysOf(KeyId id) {
+        return db.inTransaction("listing the keys of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT KEY_ID, SCHEME, PUBLIC_KEY_HEX"
+                    + " FROM PUBLIC_KEYS WHERE KEY_ID = ? ORDER BY SCHEME")) {
+                ps.setString(1, id.hex());
+                List<HostPublicKey> keys = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(toKey(rs));
+                    }
+                }
+                return keys;
+            }
+        });
+    }
+
+    /**
+     * The seed's lookup: the key of the host owning {@code hostAddress} for {@code scheme}.
+     * Empty unless that host is {@link HostState#APPROVED}.
+     */
+    public Optional<HostPublicKey> publicKeyFor(InetAddress hostAddress, String scheme) {
+        HostPublicKey.requireScheme(scheme);
+        String address = AddressText.of(hostAddress);
+        return db.inTransaction("looking up the " + scheme + " key of " + address, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT K.KEY_ID, K.SCHEME,"
+                    + " K.PUBLIC_KEY_HEX FROM HOST_ADDRESSES A"
+                    + " JOIN HOSTS H ON H.KEY_ID = A.KEY_ID"
+                    + " JOIN PUBLIC_KEYS K ON K.KEY_ID = H.KEY_ID"
+                    + " WHERE A.ADDRESS = ? AND K.SCHEME = ? AND H.HOST_STATE = ?")) {
+                ps.setString(1, address);
+                ps.setString(2, scheme);
+                ps.setString(3, HostState.APPROVED.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(toKey(rs)) : Optional.<HostPublicKey>empty();
+                }
+            }
+        });
+    }
+
+    private boolean changeState(KeyId id, HostState from, HostState to, Instant now) {
+        return db.inTransaction("moving host " + id + " to " + to, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?,"
+                    + " UPDATED_AT_MS = ? WHERE KEY_ID = ? AND HOST_STATE = ?")) {
+                ps.setString(1, to.name());
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, id.hex());
+                ps.setString(4, from.name());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Optional<Host> readHost(Connection c, KeyId id) throws SQLException {
+        HostState state;
+        Instant created;
+        Instant updated;
+        try (PreparedStatement ps = c.prepareStatement("SELECT HOST_STATE, CREATED_AT_MS,"
+                + " UPDATED_AT_MS FROM HOSTS WHERE KEY_ID = ?")) {
+            ps.setString(1, id.hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                state = HostState.valueOf(rs.getString(1));
+                created = Instant.ofEpochMilli(rs.getLong(2));
+                updated = Instant.ofEpochMilli(rs.getLong(3));
+            }
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT ADDRESS FROM HOST_ADDRESSES WHERE KEY_ID = ? ORDER BY ADDRESS")) {
+            ps.setString(1, id.hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    addresses.add(AddressText.parse(rs.getString(1)));
+                }
+            }
+        }
+        return Optional.of(new Host(id, addresses, state, created, updated));
+    }
+
+    private static HostPublicKey toKey(ResultSet rs) throws SQLException {
+        return new HostPublicKey(new KeyId(rs.getString(1)), rs.getString(2),
+                HexFormat.of().parseHex(rs.getString(3)));
+    }
+}

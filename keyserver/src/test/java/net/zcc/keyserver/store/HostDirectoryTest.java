@@ -1,0 +1,109 @@
+package net.zcc.keyserver.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostDirectoryTest {
+    private static final Instant NOW = Instant.ofEpochMilli(1_700_000_000_000L);
+
+    @TempDir
+    Path home;
+    private KeyStoreDatabase db;
+    private HostDirectory hosts;
+    private InetAddress v4;
+    private InetAddress v6;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = TestStores.open(home);
+        hosts = new HostDirectory(db);
+        v4 = InetAddress.getByName("192.0.2.7");
+        v6 = InetAddress.getByName("2001:db8::7");
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void keyIdIsHexOfFirstHalfOfSha256() {
+        byte[] key = new byte[32];
+        // SHA-256 of 32 zero bytes starts 66687aadf862bd776c8fc18b8e9f8e20.
+        assertEquals("66687aadf862bd776c8fc18b8e9f8e20", KeyId.of(key).hex());
+    }
+
+    @Test
+    void lookupServesOnlyApprovedHosts() {
+        byte[] key = TestStores.publicKey("host-a");
+        KeyId id = hosts.register(key, List.of(v4, v6), NOW).keyId();
+        hosts.addKey(new HostPublicKey(id, "aes-256", key), NOW);
+
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "aes-256"), "pending");
+        assertTrue(hosts.approve(id, NOW));
+        assertEquals(key.length, hosts.publicKeyFor(v6, "aes-256").orElseThrow().publicKey().length);
+        assertEquals(new HostPublicKey(id, "aes-256", key), hosts.publicKeyFor(v4, "aes-256").orElseThrow());
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "chacha20"), "other scheme");
+
+        assertTrue(hosts.revoke(id, NOW.plusSeconds(1)));
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "aes-256"), "revoked");
+        assertFalse(hosts.approve(id, NOW.plusSeconds(2)), "revocation is final");
+        assertEquals(HostState.REVOKED, hosts.host(id).orElseThrow().state());
+        assertEquals(NOW.plusSeconds(1), hosts.host(id).orElseThrow().updatedAt());
+    }
+
+    @Test
+    void keysAreAddedModifiedAndDeleted() {
+        byte[] key = TestStores.publicKey("host-b");
+        KeyId id = hosts.register(key, List.of(v4), NOW).keyId();
+        hosts.approve(id, NOW);
+        HostPublicKey first = new HostPublicKey(id, "chacha20", key);
+        hosts.addKey(first, NOW);
+        assertThrows(DuplicateEntryException.class, () -> hosts.addKey(first, NOW));
+
+        HostPublicKey second = new HostPublicKey(id, "chacha20", TestStores.publicKey("rotated"));
+        assertTrue(hosts.modifyKey(second, NOW));
+        assertEquals(second, hosts.publicKeyFor(v4, "chacha20").orElseThrow());
+        assertEquals(List.of(second), hosts.keysOf(id));
+
+        assertTrue(hosts.deleteKey(id, "chacha20"));
+        assertFalse(hosts.deleteKey(id, "chacha20"));
+        assertFalse(hosts.modifyKey(second, NOW));
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "chacha20"));
+    }
+
+    @Test
+    void anAddressBelongsToOneHostOnly() {
+        hosts.register(TestStores.publicKey("one"), List.of(v4), NOW);
+        byte[] other = TestStores.publicKey("two");
+        assertThrows(DuplicateEntryException.class, () -> hosts.register(other, List.of(v6, v4), NOW));
+        // The failed registration left nothing behind.
+        assertEquals(Optional.empty(), hosts.host(KeyId.of(other)));
+    }
+
+    @Test
+    void keyForUnknownHostIsRefused() {
+        HostPublicKey orphan = new HostPublicKey(KeyId.of(TestStores.publicKey("x")), "aes-256",
+                TestStores.publicKey("x"));
+        assertThrows(StoreException.class, () -> hosts.addKey(orphan, NOW));
+    }
+
+    @Test
+    void revokeAndApproveOfUnknownHostReturnFalse() {
+        KeyId unknown = KeyId.of(TestStores.publicKey("nobody"));
+        assertFalse(hosts.approve(unknown, NOW));
+        assertFalse(hosts.revoke(unknown, NOW));
+    }
+}
