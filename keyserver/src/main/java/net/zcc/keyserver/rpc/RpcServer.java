@@ -50,12 +50,28 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
      */
     public RpcServer(KeyStore keyStore, String keyPassword, int port, RpcLimits limits, List<RpcHandlers> handlers)
             throws Exception {
+        this(keyStore, keyPassword, port, limits, handlers, null);
+    }
+
+    /**
+     * Builds the server, with client certificates from the fleet CA if {@code mtls} is not null.
+     *
+     * <p>With {@code mtls}, the connector trusts only {@link MutualTls#trustStore()} for client
+     * certificates (a certificate from any other CA fails the handshake); it needs a client
+     * certificate if the {@link MethodPolicy} has no anonymous method and wants one otherwise. Each
+     * request's certificate is then checked by key id against the {@link MutualTls#revocation()}.
+     *
+     * @param mtls client-certificate settings, or null for server-only TLS
+     * @throws Exception if a handler cannot be registered
+     */
+    public RpcServer(KeyStore keyStore, String keyPassword, int port, RpcLimits limits, List<RpcHandlers> handlers,
+            MutualTls mtls) throws Exception {
         SafeSaxParsers.install();
         // Few threads: calls are short, and the relay's long-polls will be async, not parked threads.
         server = new Server(new QueuedThreadPool(32, 4));
-        connector = tlsConnector(server, keyStore, keyPassword, port);
+        connector = tlsConnector(server, keyStore, keyPassword, port, mtls);
         server.addConnector(connector);
-        server.setHandler(context(mapping(handlers), limits));
+        server.setHandler(context(mapping(handlers), limits, mtls));
         server.setStopAtShutdown(false);
         addBean(server);
     }
@@ -87,10 +103,19 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         stop();
     }
 
-    private static ServerConnector tlsConnector(Server server, KeyStore keyStore, String keyPassword, int port) {
+    private static ServerConnector tlsConnector(Server server, KeyStore keyStore, String keyPassword, int port,
+            MutualTls mtls) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(keyStore);
         tls.setKeyManagerPassword(keyPassword);
+        if (mtls != null) {
+            tls.setTrustStore(mtls.trustStore());
+            if (mtls.policy().hasAnonymousMethods()) {
+                tls.setWantClientAuth(true);
+            } else {
+                tls.setNeedClientAuth(true);
+            }
+        }
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -112,10 +137,10 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         return mapping;
     }
 
-    private static ServletContextHandler context(PropertyHandlerMapping mapping, RpcLimits limits) {
+    private static ServletContextHandler context(PropertyHandlerMapping mapping, RpcLimits limits, MutualTls mtls) {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(new XmlRpcJakartaServlet(mapping, limits));
+        ServletHolder holder = new ServletHolder(new XmlRpcJakartaServlet(mapping, limits, mtls));
         // Init at start, not at the first request, so the safe parser is in place before any parse.
         holder.setInitOrder(1);
         context.addServlet(holder, PATH);

@@ -1,0 +1,74 @@
+package net.zcc.keyserver.relay;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.zcc.keyserver.store.KeyId;
+
+/**
+ * The messages waiting for one host, and at most one waiting poll. Every method must be called
+ * while holding the mailbox's monitor; {@link Relay} does the locking so a send, a poll and a sweep
+ * on the same host see one consistent state.
+ */
+final class Mailbox {
+
+    /** A waiting message; the relay owns {@code body} and wipes it when it leaves. */
+    private record Entry(KeyId from, byte[] body, Instant expires) {
+    }
+
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private int bytes;
+    /** The host's current long-poll; one per host, so a host cannot pile up waiters. */
+    RelayPoll waiter;
+    /** Set when the mailbox is removed from the relay's map; a caller holding it must look again. */
+    boolean dead;
+
+    int size() {
+        return queue.size();
+    }
+
+    int bytes() {
+        return bytes;
+    }
+
+    boolean idle() {
+        return queue.isEmpty() && waiter == null;
+    }
+
+    void add(KeyId from, byte[] body, Instant expires) {
+        queue.addLast(new Entry(from, body, expires));
+        bytes += body.length;
+    }
+
+    /** Drops and wipes messages whose TTL has passed; returns the bytes freed. */
+    int expire(Instant now) {
+        int freed = 0;
+        // Entries are appended in send order with one TTL, so expired ones are at the head, unless
+        // the caller's clock went backwards; scanning the whole queue keeps that case correct too.
+        var it = queue.iterator();
+        while (it.hasNext()) {
+            Entry e = it.next();
+            if (!now.isBefore(e.expires())) {
+                freed += e.body().length;
+                Arrays.fill(e.body(), (byte) 0);
+                it.remove();
+            }
+        }
+        bytes -= freed;
+        return freed;
+    }
+
+    /** Hands every waiting message out as a fresh copy and wipes the relay's own bytes. */
+    List<Delivered> drain() {
+        List<Delivered> out = new ArrayList<>(queue.size());
+        for (Entry e : queue) {
+            out.add(new Delivered(e.from(), e.body().clone()));
+            Arrays.fill(e.body(), (byte) 0);
+        }
+        queue.clear();
+        bytes = 0;
+        return out;
+    }
+}

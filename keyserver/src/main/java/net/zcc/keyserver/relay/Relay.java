@@ -1,0 +1,236 @@
+package net.zcc.keyserver.relay;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.zcc.keyserver.store.KeyId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handshake relay: holds Noise messages for hosts in memory only, until delivered or expired.
+ *
+ * <p>Pure and thread-safe: no I/O, no threads, no clock of its own (every call takes {@code now}).
+ * Each destination has a {@link Mailbox} guarded by its own monitor, so hosts do not contend with
+ * each other. Nothing is written to disk, and logs carry key ids and sizes only, never content:
+ * the key server must not keep anything that could reveal session keys (DESIGN.md section 5).
+ *
+ * <p>Expiry is swept on every send and poll of a host, and over all hosts by {@link #sweep},
+ * which the owner calls periodically (a few seconds is enough; it only frees memory earlier).
+ */
+public final class Relay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    private final RelayLimits limits;
+    private final ConcurrentHashMap<KeyId, Mailbox> boxes = new ConcurrentHashMap<>();
+    private final AtomicLong totalBytes = new AtomicLong();
+
+    /** Creates an empty relay with the given bounds. */
+    public Relay(RelayLimits limits) {
+        this.limits = Objects.requireNonNull(limits);
+    }
+
+    /** Returns the bounds this relay enforces. */
+    public RelayLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Queues a handshake message for {@code to}, or hands it at once to {@code to}'s waiting poll.
+     *
+     * <p>The relay takes ownership of {@code message}: it wipes the array when the message is
+     * delivered (the receiver gets a copy), expires, or is refused. The caller must not reuse it.
+     *
+     * @return {@link SendResult#QUEUED}, or the reason the message was refused
+     */
+    public SendResult send(KeyId from, KeyId to, byte[] message, Instant now) {
+        Objects.requireNonNull(from);
+        Objects.requireNonNull(to);
+        Objects.requireNonNull(message);
+        Objects.requireNonNull(now);
+        SendResult result = precheck(from, to, message);
+        if (result != SendResult.QUEUED) {
+            return refuse(from, to, message, result);
+        }
+        RelayPoll taker = null;
+        List<Delivered> delivered = null;
+        while (true) {
+            Mailbox box = boxes.computeIfAbsent(to, k -> new Mailbox());
+            synchronized (box) {
+                if (box.dead) {
+                    continue; // swept between lookup and lock; take the fresh one
+                }
+                release(box.expire(now));
+                result = admit(box, message.length);
+                if (result != SendResult.QUEUED) {
+                    break;
+                }
+                box.add(from, message, now.plus(limits.ttl()));
+                if (box.waiter != null && box.waiter.claim()) {
+                    taker = box.waiter;
+                    box.waiter = null;
+                    delivered = drain(box);
+                }
+                break;
+            }
+        }
+        if (result != SendResult.QUEUED) {
+            return refuse(from, to, message, result);
+        }
+        LOG.debug("relay: {} bytes from {} to {} {}", message.length, from, to,
+                taker != null ? "delivered to waiting poll" : "queued");
+        if (taker != null) {
+            taker.complete(delivered); // outside the lock: dependents (HTTP writes) run here
+        }
+        return SendResult.QUEUED;
+    }
+
+    /**
+     * Starts a long-poll for {@code host}. If messages are waiting, the returned poll is already
+     * complete with them. Otherwise it completes when a message arrives, or empty when the caller
+     * calls {@link RelayPoll#expire()} (its timeout) or a newer poll of the same host replaces it.
+     */
+    public RelayPoll poll(KeyId host, Instant now) {
+        Objects.requireNonNull(host);
+        Objects.requireNonNull(now);
+        while (true) {
+            Mailbox box = boxes.computeIfAbsent(host, k -> new Mailbox());
+            RelayPoll replaced = null;
+            List<Delivered> delivered = null;
+            RelayPoll poll = new RelayPoll(this, box);
+            synchronized (box) {
+                if (box.dead) {
+                    continue;
+                }
+                release(box.expire(now));
+                if (box.size() > 0) {
+                    poll.claim();
+                    delivered = drain(box);
+                } else {
+                    // One waiter per host: an agent runs one poll loop, and a host opening many
+                    // polls must not pin memory; the older poll ends empty and its client re-polls.
+                    replaced = box.waiter;
+                    box.waiter = poll;
+                }
+            }
+            if (replaced != null && replaced.claim()) {
+                replaced.complete(List.of());
+            }
+            if (delivered != null) {
+                LOG.debug("relay: {} messages delivered to {}", delivered.size(), host);
+                poll.complete(delivered);
+            }
+            return poll;
+        }
+    }
+
+    /**
+     * Drops and wipes every expired message and forgets idle hosts.
+     *
+     * @return the number of bytes freed by expiry
+     */
+    public long sweep(Instant now) {
+        long freed = 0;
+        for (var e : boxes.entrySet()) {
+            Mailbox box = e.getValue();
+            synchronized (box) {
+                int f = box.expire(now);
+                release(f);
+                freed += f;
+                if (box.idle()) {
+                    box.dead = true;
+                    boxes.remove(e.getKey(), box);
+                }
+            }
+        }
+        if (freed > 0) {
+            LOG.debug("relay: sweep expired {} bytes", freed);
+        }
+        return freed;
+    }
+
+    /** Returns the bytes of all waiting messages. */
+    public long pendingBytes() {
+        return totalBytes.get();
+    }
+
+    /** Returns the number of messages waiting for {@code host} (not swept first). */
+    public int pendingMessages(KeyId host) {
+        Mailbox box = boxes.get(host);
+        if (box == null) {
+            return 0;
+        }
+        synchronized (box) {
+            return box.size();
+        }
+    }
+
+    /** Returns the number of hosts with a poll waiting. */
+    public int waitingPolls() {
+        int n = 0;
+        for (Mailbox box : boxes.values()) {
+            synchronized (box) {
+                n += box.waiter != null ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Removes {@code poll} as its host's waiter, if it still is; called by {@link RelayPoll#expire()}. */
+    void detach(Mailbox box, RelayPoll poll) {
+        synchronized (box) {
+            if (box.waiter == poll) {
+                box.waiter = null;
+            }
+        }
+    }
+
+    private SendResult precheck(KeyId from, KeyId to, byte[] message) {
+        if (message.length == 0) {
+            return SendResult.EMPTY;
+        }
+        if (message.length > limits.maxMessageBytes()) {
+            return SendResult.TOO_LARGE;
+        }
+        if (from.equals(to)) {
+            return SendResult.SELF;
+        }
+        return SendResult.QUEUED;
+    }
+
+    /** Checks the host bounds and reserves the bytes in the global one; caller holds the box. */
+    private SendResult admit(Mailbox box, int length) {
+        if (box.size() >= limits.maxMessagesPerHost()) {
+            return SendResult.HOST_FULL_MESSAGES;
+        }
+        if (box.bytes() + length > limits.maxBytesPerHost()) {
+            return SendResult.HOST_FULL_BYTES;
+        }
+        if (totalBytes.addAndGet(length) > limits.maxTotalBytes()) {
+            totalBytes.addAndGet(-length);
+            return SendResult.RELAY_FULL;
+        }
+        return SendResult.QUEUED;
+    }
+
+    private List<Delivered> drain(Mailbox box) {
+        release(box.bytes());
+        return box.drain();
+    }
+
+    private void release(long bytes) {
+        if (bytes != 0) {
+            totalBytes.addAndGet(-bytes);
+        }
+    }
+
+    private static SendResult refuse(KeyId from, KeyId to, byte[] message, SendResult why) {
+        LOG.debug("relay: refused {} bytes from {} to {}: {}", message.length, from, to, why.reason());
+        Arrays.fill(message, (byte) 0);
+        return why;
+    }
+}
