@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * Where the agent gets pairwise session keys (PROTOCOL.md 4): the manual key file now, the key
  * server later. Implementations are thread-safe; lookups are done once per connection, never
- * per packet, and never block on the network.
+ * per packet. A source that has to fetch a key (the relayed Noise handshake) waits a bounded time
+ * for it and then answers empty; it must not be called on a packet thread until the data plane
+ * can hold a SYN without blocking its queue (not done yet).
  */
 public interface KeySource {
 

@@ -30,6 +30,10 @@ public final class HandshakeState {
 
     private enum Token { E, ES, SS, EE, SE }
 
+    /** HKDF label of the ZCC session key exported at the end of the handshake (PROTOCOL.md 4). */
+    private static final byte[] SESSION_KEY_LABEL =
+            "zcc v1 session key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static final Token[][] KK = {
         {Token.E, Token.ES, Token.SS},
         {Token.E, Token.EE, Token.SE},
@@ -210,9 +214,10 @@ public final class HandshakeState {
             return;
         }
         CipherState[] c = symmetric.split();
+        byte[] sessionKey = symmetric.exportKey(SESSION_KEY_LABEL);
         transport = initiator
-                ? new NoiseTransport(c[0], c[1], symmetric.handshakeHash())
-                : new NoiseTransport(c[1], c[0], symmetric.handshakeHash());
+                ? new NoiseTransport(c[0], c[1], symmetric.handshakeHash(), sessionKey)
+                : new NoiseTransport(c[1], c[0], symmetric.handshakeHash(), sessionKey);
         wipeHandshakeSecrets();
     }
 

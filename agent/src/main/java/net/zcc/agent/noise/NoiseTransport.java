@@ -12,11 +12,15 @@ public final class NoiseTransport {
     private final CipherState outbound;
     private final CipherState inbound;
     private final byte[] handshakeHash;
+    private final byte[] sessionKey;
+    private boolean wiped;
 
-    NoiseTransport(CipherState outbound, CipherState inbound, byte[] handshakeHash) {
+    /** Takes ownership of {@code sessionKey}: {@link #wipe()} overwrites it. */
+    NoiseTransport(CipherState outbound, CipherState inbound, byte[] handshakeHash, byte[] sessionKey) {
         this.outbound = Objects.requireNonNull(outbound);
         this.inbound = Objects.requireNonNull(inbound);
         this.handshakeHash = handshakeHash.clone();
+        this.sessionKey = Objects.requireNonNull(sessionKey);
     }
 
     /**
@@ -51,10 +55,26 @@ public final class NoiseTransport {
         return handshakeHash.clone();
     }
 
-    /** Overwrites both keys; every later encrypt or decrypt call fails. */
+    /**
+     * A copy of ZCC's 32-byte pairwise session key K: HKDF(ck, "zcc v1 session key"), first
+     * output, from the final chaining key (PROTOCOL.md 4). Equal on both sides and independent of
+     * the transport keys. The caller owns the copy and should wipe it when done.
+     *
+     * @throws IllegalStateException after {@link #wipe()}
+     */
+    public byte[] sessionKey() {
+        if (wiped) {
+            throw new IllegalStateException("transport was wiped");
+        }
+        return sessionKey.clone();
+    }
+
+    /** Overwrites both keys and the session key; every later encrypt or decrypt call fails. */
     public void wipe() {
         outbound.wipe();
         inbound.wipe();
+        java.util.Arrays.fill(sessionKey, (byte) 0);
+        wiped = true;
     }
 
     @Override

@@ -78,6 +78,17 @@ final class SymmetricState {
         return new CipherState[] {c1, c2};
     }
 
+    /**
+     * An extra key exported from the final chaining key: the first output of HKDF(ck, label).
+     * {@code split()} uses an empty IKM, so a non-empty label gives a key independent of the
+     * transport keys (ZCC's session key, PROTOCOL.md 4).
+     */
+    byte[] exportKey(byte[] label) {
+        byte[][] out = hkdf2(ck, label);
+        Arrays.fill(out[1], (byte) 0);
+        return out[0];
+    }
+
     /** A copy of h, the handshake hash (for channel binding; not a secret). */
     byte[] handshakeHash() {
         return h.clone();

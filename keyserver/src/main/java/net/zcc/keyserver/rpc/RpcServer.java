@@ -37,6 +37,7 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
 
     private final Server server;
     private final ServerConnector connector;
+    private final ServletContextHandler context;
 
     /**
      * Builds the server; nothing is bound until {@link #start()}.
@@ -71,7 +72,8 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         server = new Server(new QueuedThreadPool(32, 4));
         connector = tlsConnector(server, keyStore, keyPassword, port, mtls);
         server.addConnector(connector);
-        server.setHandler(context(mapping(handlers), limits, mtls));
+        context = context(mapping(handlers), limits, mtls);
+        server.setHandler(context);
         server.setStopAtShutdown(false);
         addBean(server);
     }
@@ -85,6 +87,17 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
     protected void doStart() throws Exception {
         super.doStart();
         LOG.info("XML-RPC over TLS on {}", uri());
+    }
+
+    /**
+     * The servlet context serving {@link #PATH}, so the key server can mount more servlets and
+     * filters (the relay) on the same TLS connector. Add them before {@link #start()} only. A request
+     * to such a servlet carries the verified client certificate chain in the
+     * {@code jakarta.servlet.request.X509Certificate} attribute; it gets no revocation check from
+     * this class (the mounter does its own).
+     */
+    public ServletContextHandler servletContext() {
+        return context;
     }
 
     /** Returns the bound port; valid after {@link #start()}. */

@@ -1,0 +1,189 @@
+package net.zcc.agent.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.zcc.agent.noise.NoiseKeyPair;
+import net.zcc.agent.noise.NoiseProtocol;
+import net.zcc.agent.noise.SecureRandomKeyPairSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Agents that never shared a key, talking through the in-memory relay: first contact, cache,
+ * simultaneous starts, an impostor, the relay down, and rekeying with a grace period.
+ */
+class NoiseKeySourceTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    /** Scheduling slack on a shared 2-core VM on top of the configured bound. */
+    private static final long SLACK_MS = 400;
+    private static final NoiseKeySource.Settings SETTINGS = new NoiseKeySource.Settings(
+            NoiseProtocol.KK_25519_CHACHAPOLY_SHA256, TIMEOUT, Duration.ofMinutes(2),
+            Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+    private final InMemoryRelay relay = new InMemoryRelay();
+    private final MutableClock clock = new MutableClock();
+    private final Map<InetAddress, PeerKey> directory = new ConcurrentHashMap<>();
+    private final List<NoiseKeySource> sources = new ArrayList<>();
+
+    /** One agent: its address, static key and key source. */
+    private record Agent(InetAddress address, NoiseKeyPair keys, NoiseKeySource source) { }
+
+    @AfterEach
+    void closeAll() {
+        sources.forEach(NoiseKeySource::close);
+        relay.close();
+    }
+
+    private Agent agent(String address) throws Exception {
+        NoiseKeyPair keys = NoiseKeyPair.generate(RANDOM);
+        InetAddress a = InetAddress.getByName(address);
+        directory.put(a, PeerKey.of(keys.publicKey()));
+        return start(a, keys, PeerKey.of(keys.publicKey()), directory);
+    }
+
+    /** An agent registered on the relay as {@code identity}, whatever its real key. */
+    private Agent start(InetAddress a, NoiseKeyPair keys, PeerKey identity, Map<InetAddress, PeerKey> dir)
+            throws Exception {
+        NoiseKeySource s = new NoiseKeySource(keys, addr -> Optional.ofNullable(dir.get(addr)),
+                relay.endpoint(identity), SETTINGS, clock, new SecureRandomKeyPairSource(RANDOM));
+        s.start();
+        sources.add(s);
+        return new Agent(a, keys, s);
+    }
+
+    @Test
+    void firstContactWaitsForTheHandshakeThenTheCacheAnswers() throws Exception {
+        for (int round = 0; round < 3; round++) { // round 0 is cold (JIT), later ones warm
+            Agent a = agent("198.18.2." + (10 + 2 * round));
+            Agent b = agent("198.18.2." + (11 + 2 * round));
+            long t0 = System.nanoTime();
+            SessionKey first = a.source().current(b.address()).orElseThrow();
+            long t1 = System.nanoTime();
+            SessionKey cached = a.source().current(b.address()).orElseThrow();
+            long t2 = System.nanoTime();
+            System.out.printf("first contact (round %d): %.3f ms; cached lookup: %.3f ms%n",
+                    round, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+            assertEquals(first, cached);
+            // The responder derived the same key and id, without a handshake of its own.
+            assertEquals(first, b.source().byId(a.address(), first.id()).orElseThrow());
+            assertEquals(first, b.source().current(a.address()).orElseThrow());
+            assertFalse(first.toString().contains(java.util.HexFormat.of().formatHex(first.key())));
+        }
+    }
+
+    @Test
+    void simultaneousStartsConvergeOnOneKey() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                Agent a = agent("198.18.100." + (2 * round + 1));
+                Agent b = agent("198.18.100." + (2 * round + 2));
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Optional<SessionKey>> fa = pool.submit(() -> {
+                    go.await();
+                    return a.source().current(b.address());
+                });
+                Future<Optional<SessionKey>> fb = pool.submit(() -> {
+                    go.await();
+                    return b.source().current(a.address());
+                });
+                go.countDown();
+                SessionKey ka = fa.get().orElseThrow();
+                SessionKey kb = fb.get().orElseThrow();
+                assertEquals(ka, kb, "round " + round);
+                assertEquals(ka, a.source().current(b.address()).orElseThrow());
+                assertEquals(kb, b.source().current(a.address()).orElseThrow());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anImpostorNeverGetsAKeyAndCallersGetEmptyInTime() throws Exception {
+        Agent a = agent("198.18.113.1");
+        Agent b = agent("198.18.113.2");
+        sources.remove(a.source());
+        a.source().close(); // the impostor takes over A's relay identity, not A's private key
+        Agent m = start(a.address(), NoiseKeyPair.generate(RANDOM), PeerKey.of(a.keys().publicKey()), directory);
+
+        assertEmptyWithinBound(() -> m.source().current(b.address()));
+        assertEmptyWithinBound(() -> b.source().current(a.address()));
+        Thread.sleep(100); // let late messages land; nothing may have been installed
+        for (int id : new int[] {0, -1}) {
+            assertTrue(b.source().byId(a.address(), id).isEmpty());
+        }
+        assertTrue(b.source().toString().contains("peers"));
+    }
+
+    @Test
+    void relayDownRefusesNewPeersInTimeAndKeepsExistingKeys() throws Exception {
+        Agent a = agent("198.18.2.101");
+        Agent b = agent("198.18.2.102");
+        Agent c = agent("198.18.2.103");
+        SessionKey ab = a.source().current(b.address()).orElseThrow();
+        // The side that answered has its key first; wait (bounded) for the other side's too.
+        long until = System.nanoTime() + TIMEOUT.toNanos();
+        while (b.source().byId(a.address(), ab.id()).isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(2);
+        }
+        relay.setDown(true);
+
+        assertEmptyWithinBound(() -> a.source().current(c.address()));
+        assertEquals(ab, a.source().current(b.address()).orElseThrow());
+        clock.advance(Duration.ofMinutes(10)); // rekey due, but it cannot happen: keep the key
+        assertEquals(ab, a.source().current(b.address()).orElseThrow());
+        assertEquals(ab, b.source().byId(a.address(), ab.id()).orElseThrow());
+    }
+
+    @Test
+    void rekeyGivesANewIdAndTheOldOneLastsTheGracePeriod() throws Exception {
+        Agent a = agent("198.18.2.201");
+        Agent b = agent("198.18.2.202");
+        SessionKey old = a.source().current(b.address()).orElseThrow();
+        int oldId = old.id();
+        clock.advance(Duration.ofMinutes(3));
+
+        assertEquals(old, a.source().current(b.address()).orElseThrow()); // stale key while rekeying
+        SessionKey fresh = old;
+        long until = System.nanoTime() + TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
+        while (fresh.id() == oldId && System.nanoTime() < until) {
+            Thread.sleep(5);
+            fresh = a.source().current(b.address()).orElseThrow();
+        }
+        assertNotEquals(oldId, fresh.id());
+        assertEquals(fresh, b.source().byId(a.address(), fresh.id()).orElseThrow());
+        assertTrue(b.source().byId(a.address(), oldId).isPresent());
+        assertTrue(a.source().byId(b.address(), oldId).isPresent());
+
+        clock.advance(Duration.ofSeconds(31));
+        assertTrue(b.source().byId(a.address(), oldId).isEmpty());
+        assertTrue(a.source().byId(b.address(), oldId).isEmpty());
+        assertTrue(a.source().byId(b.address(), fresh.id()).isPresent());
+    }
+
+    private static void assertEmptyWithinBound(java.util.function.Supplier<Optional<SessionKey>> call) {
+        long t0 = System.nanoTime();
+        Optional<SessionKey> k = call.get();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(k.isEmpty(), "expected no key");
+        assertTrue(ms <= TIMEOUT.toMillis() + SLACK_MS, "took " + ms + " ms");
+    }
+}

@@ -1,0 +1,77 @@
+package net.zcc.keyserver;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.zcc.keyserver.ca.RevocationCheck;
+import net.zcc.keyserver.store.Host;
+import net.zcc.keyserver.store.HostDirectory;
+import net.zcc.keyserver.store.HostState;
+import net.zcc.keyserver.store.KeyId;
+
+/**
+ * The store-backed {@link RevocationCheck}: a host is allowed while its state is
+ * {@link HostState#APPROVED}. Answers are cached for at most {@code ttl} (≤ 5 s) to keep a Derby
+ * read off most calls; changes made through this key server ({@link #invalidate}) take effect at
+ * once, so the cache only delays changes written to the store by another process.
+ *
+ * <p>Two views: {@link #hostsOnly()} for the relay (approved hosts only) and {@link #hostsAndAdmins()}
+ * for XML-RPC, where the configured admin key ids are also let through (their calls are then
+ * authorised per method).
+ */
+public final class HostAccess {
+
+    private record Entry(boolean allowed, long expiresAtNanos) { }
+
+    private final HostDirectory hosts;
+    private final Set<KeyId> admins;
+    private final long ttlNanos;
+    private final ConcurrentHashMap<KeyId, Entry> cache = new ConcurrentHashMap<>();
+    /** Bumped by every invalidation, so a read that raced with a state change is not cached. */
+    private final AtomicLong changes = new AtomicLong();
+
+    /** Creates the check over {@code hosts}; {@code ttl} zero disables caching. */
+    public HostAccess(HostDirectory hosts, Set<KeyId> admins, Duration ttl) {
+        this.hosts = Objects.requireNonNull(hosts);
+        this.admins = Set.copyOf(admins);
+        this.ttlNanos = ttl.toNanos();
+    }
+
+    /** True if {@code id} is an approved host (possibly from a cache entry at most ttl old). */
+    public boolean isApprovedHost(KeyId id) {
+        long now = System.nanoTime();
+        Entry e = cache.get(id);
+        if (e != null && now - e.expiresAtNanos() < 0) {
+            return e.allowed();
+        }
+        long before = changes.get();
+        boolean allowed = hosts.host(id).map(Host::state).filter(HostState.APPROVED::equals).isPresent();
+        if (ttlNanos > 0 && changes.get() == before) {
+            cache.put(id, new Entry(allowed, now + ttlNanos));
+        }
+        return allowed;
+    }
+
+    /** True if {@code id} is a configured administrator. */
+    public boolean isAdmin(KeyId id) {
+        return admins.contains(id);
+    }
+
+    /** Forgets the cached state of {@code id}; call after changing it. */
+    public void invalidate(KeyId id) {
+        changes.incrementAndGet();
+        cache.remove(id);
+    }
+
+    /** Approved hosts only. */
+    public RevocationCheck hostsOnly() {
+        return this::isApprovedHost;
+    }
+
+    /** Approved hosts and configured admins. */
+    public RevocationCheck hostsAndAdmins() {
+        return id -> isAdmin(id) || isApprovedHost(id);
+    }
+}

@@ -1,0 +1,199 @@
+package net.zcc.keyserver;
+
+import jakarta.servlet.DispatcherType;
+import java.net.InetAddress;
+import java.net.URI;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import net.zcc.keyserver.api.ApiContext;
+import net.zcc.keyserver.api.ApiHandlers;
+import net.zcc.keyserver.api.TlsKeyRegistry;
+import net.zcc.keyserver.ca.FleetCa;
+import net.zcc.keyserver.relay.Relay;
+import net.zcc.keyserver.relay.RelayPollServlet;
+import net.zcc.keyserver.relay.RelaySendServlet;
+import net.zcc.keyserver.rpc.MutualTls;
+import net.zcc.keyserver.rpc.RpcHandlers;
+import net.zcc.keyserver.rpc.RpcServer;
+import net.zcc.keyserver.store.EnrollmentTokens;
+import net.zcc.keyserver.store.HostDirectory;
+import net.zcc.keyserver.store.KeyStoreDatabase;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key server, wired: Derby store, fleet CA, server TLS identity, XML-RPC with mutual TLS
+ * ({@code Enroll.*} anonymous, everything else needs a fleet client certificate whose host is
+ * APPROVED, {@code Admin.*} an admin key id), the relay at {@value #RELAY_POLL} and
+ * {@value #RELAY_SEND}/&lt;key id&gt;, and a periodic relay sweep.
+ *
+ * <p>{@link #start()} starts the parts in that order; {@link #stop()} stops them in reverse
+ * (also after a failed start, for whatever had started). Not restartable: make a new one.
+ */
+public final class KeyServer implements AutoCloseable {
+
+    /** The relay's long-poll path. */
+    public static final String RELAY_POLL = "/relay/poll";
+    /** The relay's send path prefix. */
+    public static final String RELAY_SEND = "/relay/send";
+    private static final Logger LOG = LoggerFactory.getLogger(KeyServer.class);
+    private static final String SERVER_ALIAS = "keyserver";
+    private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(30);
+
+    private final KeyServerConfig config;
+    private KeyStoreDatabase db;
+    private FleetCa ca;
+    private HostAccess access;
+    private ApiContext api;
+    private Relay relay;
+    private RpcServer rpc;
+    private ScheduledExecutorService sweeper;
+    private boolean started;
+
+    /** A key server with {@code config}; nothing happens until {@link #start()}. */
+    public KeyServer(KeyServerConfig config) {
+        this.config = Objects.requireNonNull(config);
+    }
+
+    /** Opens the store and the CA, makes the TLS identity, serves, and starts the sweep. */
+    public synchronized void start() throws Exception {
+        if (started) {
+            throw new IllegalStateException("a KeyServer starts once");
+        }
+        started = true;
+        try {
+            db = KeyStoreDatabase.open(config.home(), config.dbUser(), config.dbPassword());
+            ca = FleetCa.openOrCreate(config.caDirectory(), config.clock());
+            char[] tlsPassword = randomPassword();
+            List<InetAddress> sans = new ArrayList<>();
+            sans.add(InetAddress.getByName("127.0.0.1"));
+            for (InetAddress a : config.serverAddresses()) {
+                if (!sans.contains(a)) {
+                    sans.add(a);
+                }
+            }
+            KeyStore serverKeys = ca.newServerKeyStore(SERVER_ALIAS, tlsPassword, sans, List.of(),
+                    SERVER_CERT_VALIDITY);
+            HostDirectory hosts = new HostDirectory(db);
+            access = new HostAccess(hosts, config.admins(), config.revocationCacheTtl());
+            api = new ApiContext(hosts, new EnrollmentTokens(db), ca, new TlsKeyRegistry(), access, config.clock(),
+                    config.clientCertificateValidity());
+            relay = new Relay(config.relayLimits());
+            MutualTls mtls = new MutualTls(ca.trustStore(), access.hostsAndAdmins(), ApiHandlers.POLICY);
+            rpc = new RpcServer(serverKeys, new String(tlsPassword), config.port(), config.rpcLimits(),
+                    List.of(RpcHandlers.HEALTH, ApiHandlers.of(api)), mtls);
+            mountRelay(rpc.servletContext(), new RelayAccess(access.hostsOnly()));
+            rpc.start();
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "relay-sweep");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.sweepInterval().toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+            LOG.info("key server serving on {} (relay at {}, {})", rpc.uri(), RELAY_POLL, RELAY_SEND);
+        } catch (Exception | Error e) {
+            try {
+                stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void mountRelay(ServletContextHandler context, RelayAccess relayAccess) {
+        FilterHolder filter = new FilterHolder(relayAccess);
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/relay/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder poll = new ServletHolder(
+                new RelayPollServlet(relay, relayAccess, config.clock(), config.pollTimeout()));
+        poll.setAsyncSupported(true);
+        context.addServlet(poll, RELAY_POLL);
+        context.addServlet(new ServletHolder(new RelaySendServlet(relay, relayAccess, config.clock())),
+                RELAY_SEND + "/*");
+    }
+
+    private void sweep() {
+        try {
+            relay.sweep(config.clock().instant());
+        } catch (RuntimeException e) {
+            LOG.warn("relay sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Stops the sweep, the server, and closes the store, in that order. Safe to call twice. */
+    public synchronized void stop() throws Exception {
+        Exception failure = null;
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            sweeper = null;
+        }
+        if (rpc != null) {
+            try {
+                rpc.close();
+            } catch (Exception e) {
+                failure = e;
+            }
+            rpc = null;
+        }
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            db = null;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+
+    /** {@code https://127.0.0.1:<port>/RPC2}; valid while started. */
+    public URI rpcUri() {
+        return rpc.uri();
+    }
+
+    /** {@code https://127.0.0.1:<port>}; valid while started. */
+    public URI baseUri() {
+        return URI.create("https://127.0.0.1:" + rpc.port());
+    }
+
+    /** The fleet CA (the console issues admin certificates with it); valid after start. */
+    public FleetCa fleetCa() {
+        return ca;
+    }
+
+    /** The handlers' context, for in-process callers such as the console; valid after start. */
+    public ApiContext api() {
+        return api;
+    }
+
+    private static char[] randomPassword() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().withoutPadding().encodeToString(b).toCharArray();
+    }
+}

@@ -1,0 +1,109 @@
+package net.zcc.keyserver;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import net.zcc.keyserver.relay.RelayLimits;
+import net.zcc.keyserver.rpc.RpcLimits;
+import net.zcc.keyserver.store.KeyId;
+
+/**
+ * Everything {@link KeyServer} needs to start.
+ *
+ * @param home the store's home directory (Derby lives in {@code <home>/keystore}); created 0700
+ * @param dbUser the Derby NATIVE user
+ * @param dbPassword its password (at least 12 characters); the array is not copied or wiped here
+ * @param caDirectory the fleet CA directory (owner-only), opened or created
+ * @param port TCP port on 127.0.0.1, 0 for an ephemeral one
+ * @param serverAddresses extra IP SANs of the server certificate (127.0.0.1 is always included)
+ * @param admins key ids whose client certificates may call {@code Admin.*}
+ * @param rpcLimits XML-RPC request limits
+ * @param relayLimits relay bounds
+ * @param pollTimeout how long a relay long-poll waits (below Jetty's 30 s idle timeout)
+ * @param sweepInterval how often expired relay messages are dropped and wiped
+ * @param revocationCacheTtl how long a host-state answer is cached (at most 5 s)
+ * @param clientCertificateValidity lifetime of client certificates handed out by enrollment
+ * @param clock the time source for tokens, state changes and the relay
+ */
+public record KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path caDirectory, int port,
+        List<InetAddress> serverAddresses, Set<KeyId> admins, RpcLimits rpcLimits, RelayLimits relayLimits,
+        Duration pollTimeout, Duration sweepInterval, Duration revocationCacheTtl,
+        Duration clientCertificateValidity, Clock clock) {
+
+    /** Longest a cached host state may be trusted. */
+    public static final Duration MAX_REVOCATION_CACHE = Duration.ofSeconds(5);
+
+    /** Checks the settings. */
+    public KeyServerConfig {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(dbUser, "dbUser");
+        Objects.requireNonNull(dbPassword, "dbPassword");
+        Objects.requireNonNull(caDirectory, "caDirectory");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        serverAddresses = List.copyOf(serverAddresses);
+        admins = Set.copyOf(admins);
+        Objects.requireNonNull(rpcLimits, "rpcLimits");
+        Objects.requireNonNull(relayLimits, "relayLimits");
+        requirePositive(pollTimeout, "pollTimeout");
+        if (pollTimeout.compareTo(Duration.ofSeconds(25)) > 0) {
+            throw new IllegalArgumentException("pollTimeout must stay below the 30 s idle timeout (max 25 s)");
+        }
+        requirePositive(sweepInterval, "sweepInterval");
+        Objects.requireNonNull(revocationCacheTtl, "revocationCacheTtl");
+        if (revocationCacheTtl.isNegative() || revocationCacheTtl.compareTo(MAX_REVOCATION_CACHE) > 0) {
+            throw new IllegalArgumentException("revocationCacheTtl must be 0.." + MAX_REVOCATION_CACHE);
+        }
+        requirePositive(clientCertificateValidity, "clientCertificateValidity");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Defaults: CA in {@code <home>/ca}, port 0, no extra addresses, no admins, default limits,
+     * 20 s polls, 5 s sweeps, 2 s revocation cache, 30-day client certificates, the UTC clock.
+     */
+    public static KeyServerConfig defaults(Path home, String dbUser, char[] dbPassword) {
+        return new KeyServerConfig(home, dbUser, dbPassword, home.resolve("ca"), 0, List.of(), Set.of(),
+                RpcLimits.DEFAULT, RelayLimits.DEFAULT, Duration.ofSeconds(20), Duration.ofSeconds(5),
+                Duration.ofSeconds(2), Duration.ofDays(30), Clock.systemUTC());
+    }
+
+    /** A copy with another port. */
+    public KeyServerConfig withPort(int newPort) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, newPort, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock);
+    }
+
+    /** A copy with another admin set. */
+    public KeyServerConfig withAdmins(Set<KeyId> newAdmins) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, newAdmins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock);
+    }
+
+    /** A copy with other extra server addresses. */
+    public KeyServerConfig withServerAddresses(List<InetAddress> addresses) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, addresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock);
+    }
+
+    /** A copy with another relay poll timeout. */
+    public KeyServerConfig withPollTimeout(Duration timeout) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, timeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package net.zcc.keyserver.api;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import net.zcc.keyserver.store.DuplicateEntryException;
+import net.zcc.keyserver.store.HostPublicKey;
+import net.zcc.keyserver.store.IssuedToken;
+import net.zcc.keyserver.store.KeyId;
+import net.zcc.keyserver.store.StoreException;
+import org.apache.xmlrpc.XmlRpcException;
+
+/**
+ * {@code Admin.*}: only for a caller whose client certificate names a key id in the configured
+ * admin set. The console will later call these same methods in-process, constructing the handler
+ * with {@link ApiContext} and the admin's key id instead of going through XML-RPC.
+ */
+public class Admin {
+
+    private final ApiContext ctx;
+    private final Optional<KeyId> caller;
+
+    /** A handler for one call by {@code caller} (empty when anonymous). */
+    public Admin(ApiContext ctx, Optional<KeyId> caller) {
+        this.ctx = Objects.requireNonNull(ctx);
+        this.caller = Objects.requireNonNull(caller);
+    }
+
+    /** Approves a pending host; false if it is unknown or not pending. */
+    public boolean approve(String keyId) throws XmlRpcException {
+        KeyId id = authorised(keyId);
+        boolean changed = ctx.hosts().approve(id, ctx.clock().instant());
+        ctx.access().invalidate(id);
+        return changed;
+    }
+
+    /** Revokes a host for good; false if it is unknown or already revoked. Takes effect at once here. */
+    public boolean revoke(String keyId) throws XmlRpcException {
+        KeyId id = authorised(keyId);
+        boolean changed = ctx.hosts().revoke(id, ctx.clock().instant());
+        ctx.access().invalidate(id);
+        ctx.tlsKeys().remove(id);
+        return changed;
+    }
+
+    /** Adds the X25519 key (base64, 32 bytes) of a host for a scheme. */
+    public boolean addKey(String keyId, String scheme, String base64) throws XmlRpcException {
+        KeyId id = authorised(keyId);
+        HostPublicKey key = key(id, scheme, base64);
+        try {
+            ctx.hosts().addKey(key, ctx.clock().instant());
+        } catch (DuplicateEntryException e) {
+            throw ApiFaults.fault("the host already has a key for this scheme");
+        } catch (StoreException e) {
+            throw ApiFaults.fault("cannot add the key: unknown host?");
+        }
+        return true;
+    }
+
+    /** Replaces the key of a host for a scheme; false if there was none. */
+    public boolean modifyKey(String keyId, String scheme, String base64) throws XmlRpcException {
+        KeyId id = authorised(keyId);
+        return ctx.hosts().modifyKey(key(id, scheme, base64), ctx.clock().instant());
+    }
+
+    /** Deletes the key of a host for a scheme; false if there was none. */
+    public boolean deleteKey(String keyId, String scheme) throws XmlRpcException {
+        KeyId id = authorised(keyId);
+        try {
+            return ctx.hosts().deleteKey(id, scheme);
+        } catch (IllegalArgumentException e) {
+            throw ApiFaults.fault("a scheme is 1-32 of [a-z0-9-]");
+        }
+    }
+
+    /** Issues a one-time enrollment token; returns {@code {token, expiresAt (ISO-8601)}}. */
+    public Map<String, Object> issueToken(int lifetimeSeconds) throws XmlRpcException {
+        requireAdmin();
+        IssuedToken t;
+        try {
+            t = ctx.tokens().issue(ctx.clock().instant(), Duration.ofSeconds(lifetimeSeconds));
+        } catch (IllegalArgumentException e) {
+            throw ApiFaults.fault(e.getMessage());
+        }
+        Map<String, Object> out = new HashMap<>();
+        out.put("token", t.token());
+        out.put("expiresAt", t.expiresAt().toString());
+        return out;
+    }
+
+    private KeyId authorised(String keyId) throws XmlRpcException {
+        requireAdmin();
+        return ApiFaults.keyId(keyId);
+    }
+
+    private void requireAdmin() throws XmlRpcException {
+        if (caller.isEmpty() || !ctx.access().isAdmin(caller.get())) {
+            throw ApiFaults.fault("administrator certificate required");
+        }
+    }
+
+    private static HostPublicKey key(KeyId id, String scheme, String base64) throws XmlRpcException {
+        byte[] raw = ApiFaults.base64(base64, "the public key");
+        try {
+            return new HostPublicKey(id, scheme, raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiFaults.fault(e.getMessage());
+        }
+    }
+}

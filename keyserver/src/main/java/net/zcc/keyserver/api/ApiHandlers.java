@@ -1,0 +1,39 @@
+package net.zcc.keyserver.api;
+
+import java.util.function.Function;
+import net.zcc.keyserver.rpc.CallerRequestConfig;
+import net.zcc.keyserver.rpc.MethodPolicy;
+import net.zcc.keyserver.rpc.RpcHandlers;
+import org.apache.xmlrpc.XmlRpcRequest;
+import org.apache.xmlrpc.server.PropertyHandlerMapping;
+import org.apache.xmlrpc.server.RequestProcessorFactoryFactory;
+
+/** Registers {@code Enroll}, {@code Keys} and {@code Admin}, one handler object per call, over one context. */
+public final class ApiHandlers {
+
+    /** Only enrollment is anonymous. */
+    public static final MethodPolicy POLICY = MethodPolicy.anonymous("Enroll.request", "Enroll.certificate");
+
+    private ApiHandlers() { }
+
+    /** The registrations for {@link net.zcc.keyserver.rpc.RpcServer}. */
+    public static RpcHandlers of(ApiContext ctx) {
+        return mapping -> {
+            add(mapping, "Enroll", Enroll.class, r -> new Enroll(ctx));
+            add(mapping, "Keys", Keys.class, r -> new Keys(ctx));
+            add(mapping, "Admin", Admin.class, r -> new Admin(ctx, CallerRequestConfig.callerOf(r)));
+        };
+    }
+
+    /** The mapping asks the factory factory once, at registration: swap it in for this class only. */
+    private static void add(PropertyHandlerMapping mapping, String name, Class<?> type,
+            Function<XmlRpcRequest, Object> perCall) throws org.apache.xmlrpc.XmlRpcException {
+        RequestProcessorFactoryFactory previous = mapping.getRequestProcessorFactoryFactory();
+        mapping.setRequestProcessorFactoryFactory(cls -> perCall::apply);
+        try {
+            mapping.addHandler(name, type);
+        } finally {
+            mapping.setRequestProcessorFactoryFactory(previous);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package net.zcc.keyserver.api;
+
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import net.zcc.keyserver.store.DuplicateEntryException;
+import net.zcc.keyserver.store.Host;
+import net.zcc.keyserver.store.HostState;
+import net.zcc.keyserver.store.KeyId;
+import org.apache.xmlrpc.XmlRpcException;
+
+/**
+ * {@code Enroll.*}: the only ANONYMOUS methods. A host enrolls with a one-time token, then, once an
+ * administrator approved it, fetches its client certificate.
+ */
+public class Enroll {
+
+    /** At most this many addresses per host. */
+    static final int MAX_ADDRESSES = 16;
+
+    private final ApiContext ctx;
+
+    /** A handler over {@code ctx}. */
+    public Enroll(ApiContext ctx) {
+        this.ctx = Objects.requireNonNull(ctx);
+    }
+
+    /**
+     * Consumes {@code token} and registers the host PENDING under the key id of its X25519 static
+     * public key, owning {@code addresses} (IP literals). Every argument is checked before the token
+     * is consumed; a host or address that is already registered still uses the token up.
+     *
+     * @return the host's key id (32 hex digits)
+     */
+    public String request(String token, String x25519PublicKeyBase64, Object[] addresses,
+            String tlsPublicKeyBase64) throws XmlRpcException {
+        byte[] x25519 = ApiFaults.base64(x25519PublicKeyBase64, "the X25519 public key");
+        if (x25519.length != KeyId.X25519_KEY_BYTES) {
+            throw ApiFaults.fault("the X25519 public key is 32 bytes");
+        }
+        if (addresses == null || addresses.length == 0 || addresses.length > MAX_ADDRESSES) {
+            throw ApiFaults.fault("a host owns 1 to " + MAX_ADDRESSES + " addresses");
+        }
+        List<InetAddress> owned = new ArrayList<>();
+        for (Object a : addresses) {
+            owned.add(ApiFaults.address(a));
+        }
+        PublicKey tls = ApiFaults.tlsPublicKey(tlsPublicKeyBase64);
+        if (!ctx.tokens().consumeToken(token, ctx.clock().instant())) {
+            throw ApiFaults.fault("enrollment token refused: unknown, expired or already used");
+        }
+        Host host;
+        try {
+            host = ctx.hosts().register(x25519, owned, ctx.clock().instant());
+        } catch (DuplicateEntryException e) {
+            throw ApiFaults.fault("this host key or one of its addresses is already registered");
+        }
+        ctx.tlsKeys().put(host.keyId(), tls.getEncoded());
+        return host.keyId().hex();
+    }
+
+    /**
+     * For an APPROVED host whose enrolled TLS public key is {@code tlsPublicKeyBase64}: a new client
+     * certificate. Returns a struct {@code {certificate: PEM, caCertificate: PEM}}.
+     */
+    public Map<String, Object> certificate(String keyIdHex, String tlsPublicKeyBase64) throws XmlRpcException {
+        KeyId id = ApiFaults.keyId(keyIdHex);
+        PublicKey tls = ApiFaults.tlsPublicKey(tlsPublicKeyBase64);
+        boolean approved = ctx.hosts().host(id).map(Host::state).filter(HostState.APPROVED::equals).isPresent();
+        if (!approved || !ctx.tlsKeys().matches(id, tls.getEncoded())) {
+            throw ApiFaults.fault("no certificate: the host is not approved or the TLS key does not match");
+        }
+        X509Certificate cert;
+        try {
+            cert = ctx.ca().issueClientCertificate(id, tls, ctx.clientCertificateValidity());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw ApiFaults.fault("cannot issue the certificate");
+        }
+        Map<String, Object> out = new HashMap<>();
+        out.put("certificate", ApiFaults.pem(cert));
+        out.put("caCertificate", ApiFaults.pem(ctx.ca().certificate()));
+        return out;
+    }
+}
