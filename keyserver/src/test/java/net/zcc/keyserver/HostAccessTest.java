@@ -30,7 +30,7 @@ class HostAccessTest {
             HostDirectory hosts = new HostDirectory(db);
             byte[] key = new byte[32];
             key[0] = 1;
-            KeyId id = hosts.register(key, List.of(InetAddress.getByName("10.1.0.1")), Instant.now()).keyId();
+            KeyId id = hosts.register(key, List.of(InetAddress.getByName("198.18.11.1")), Instant.now()).keyId();
             KeyId admin = KeyId.of(new byte[32]);
             HostAccess access = new HostAccess(hosts, Set.of(admin), Duration.ofMillis(300));
 

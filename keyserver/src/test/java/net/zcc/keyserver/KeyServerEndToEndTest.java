@@ -93,8 +93,8 @@ class KeyServerEndToEndTest {
             XmlRpcClient anonymous = xmlRpc(server.rpcUri(), context(ca, null, null));
 
             // Admin issues tokens; hosts enroll anonymously.
-            TestHost a = new TestHost("10.0.0.1");
-            TestHost b = new TestHost("10.0.0.2");
+            TestHost a = new TestHost("198.18.10.1");
+            TestHost b = new TestHost("198.18.10.2");
             String tokenA = token(admin, 600);
             String tokenB = token(admin, 600);
             a.id = new KeyId((String) anonymous.execute("Enroll.request",
@@ -104,7 +104,7 @@ class KeyServerEndToEndTest {
             assertEquals(KeyId.of(a.x25519), a.id);
 
             // A reused token and an expired one are refused.
-            TestHost c = new TestHost("10.0.0.3");
+            TestHost c = new TestHost("198.18.10.3");
             XmlRpcException reused = assertThrows(XmlRpcException.class, () -> anonymous.execute("Enroll.request",
                     new Object[] {tokenA, c.x25519B64(), new Object[] {c.address}, c.tlsB64()}));
             assertTrue(reused.getMessage().contains("token refused"), reused.getMessage());
@@ -132,7 +132,7 @@ class KeyServerEndToEndTest {
             assertEquals(true, admin.execute("Admin.approve", new Object[] {b.id.hex()}));
 
             // A wrong TLS key gets no certificate; the right one does.
-            TestHost impostor = new TestHost("10.0.0.9");
+            TestHost impostor = new TestHost("198.18.10.9");
             assertThrows(XmlRpcException.class,
                     () -> anonymous.execute("Enroll.certificate", new Object[] {a.id.hex(), impostor.tlsB64()}));
             a.ctx = fetchCertificate(anonymous, ca, a);

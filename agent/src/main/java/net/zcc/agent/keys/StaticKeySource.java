@@ -18,8 +18,8 @@ import net.zcc.servicefile.HostLiteral;
  *
  * <pre>
  * # comment
- * 192.0.2.10      0011...(64 hex digits)
- * 2001:db8::7     ffee...
+ * 198.18.12.10    0011...(64 hex digits)
+ * 2001:2:ff::7    ffee...
  * *               a1b2...   # any other peer
  * </pre>
  *

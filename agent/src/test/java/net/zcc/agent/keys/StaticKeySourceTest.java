@@ -47,27 +47,27 @@ class StaticKeySourceTest {
 
     @Test
     void loadsPeersAndDefaultAndLooksUpById() throws Exception {
-        Path f = write("# keys\n\n192.0.2.10 " + K1 + "  # web\n2001:DB8::7\t" + K2 + "\n* " + K2 + "\n", "rw-------");
+        Path f = write("# keys\n\n198.18.12.10 " + K1 + "  # web\n2001:2:ff::7\t" + K2 + "\n* " + K2 + "\n", "rw-------");
         StaticKeySource src = StaticKeySource.load(f);
-        SessionKey k = src.current(InetAddress.getByName("192.0.2.10")).orElseThrow();
+        SessionKey k = src.current(InetAddress.getByName("198.18.12.10")).orElseThrow();
         assertEquals(0x80e49b6b, k.id());
         assertEquals(K1, HexFormat.of().formatHex(k.key()));
-        assertEquals(0x48c0bd1c, src.current(InetAddress.getByName("2001:db8:0::7")).orElseThrow().id());
-        assertEquals(0x48c0bd1c, src.current(InetAddress.getByName("198.51.100.1")).orElseThrow().id(), "default line");
-        assertTrue(src.byId(InetAddress.getByName("192.0.2.10"), 0x80e49b6b).isPresent());
-        assertFalse(src.byId(InetAddress.getByName("192.0.2.10"), 0x48c0bd1c).isPresent());
+        assertEquals(0x48c0bd1c, src.current(InetAddress.getByName("2001:2:ff:0::7")).orElseThrow().id());
+        assertEquals(0x48c0bd1c, src.current(InetAddress.getByName("198.18.14.1")).orElseThrow().id(), "default line");
+        assertTrue(src.byId(InetAddress.getByName("198.18.12.10"), 0x80e49b6b).isPresent());
+        assertFalse(src.byId(InetAddress.getByName("198.18.12.10"), 0x48c0bd1c).isPresent());
     }
 
     @Test
     void withoutDefaultAnUnknownPeerHasNoKey() throws Exception {
-        StaticKeySource src = StaticKeySource.load(write("192.0.2.10 " + K1 + "\n", "r--------"));
-        assertTrue(src.current(InetAddress.getByName("192.0.2.11")).isEmpty());
+        StaticKeySource src = StaticKeySource.load(write("198.18.12.10 " + K1 + "\n", "r--------"));
+        assertTrue(src.current(InetAddress.getByName("198.18.12.11")).isEmpty());
     }
 
     @ParameterizedTest
     @CsvSource({"rw-r--r--,0644", "rw-rw----,0660", "rw----r--,0604", "rwx------,0700"})
     void refusesModesOtherThan0600And0400(String mode, String octal) throws Exception {
-        Path f = write("192.0.2.10 " + K1 + "\n", mode);
+        Path f = write("198.18.12.10 " + K1 + "\n", mode);
         IOException e = assertThrows(IOException.class, () -> StaticKeySource.load(f));
         assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains(octal), e.getMessage());
     }
@@ -75,7 +75,7 @@ class StaticKeySourceTest {
     @Test
     void refusesAFileOfAnotherUser() throws Exception {
         assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root to chown");
-        Path f = write("192.0.2.10 " + K1 + "\n", "rw-------");
+        Path f = write("198.18.12.10 " + K1 + "\n", "rw-------");
         Files.setAttribute(f, "unix:uid", 65534);
         IOException e = assertThrows(IOException.class, () -> StaticKeySource.load(f));
         assertTrue(e.getMessage().contains("owned by uid 65534"), e.getMessage());
@@ -83,13 +83,13 @@ class StaticKeySourceTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "192.0.2.10                                              | expected",
-        "192.0.2.10 abcd                                         | 64 hex digits",
+        "198.18.12.10                                              | expected",
+        "198.18.12.10 abcd                                         | 64 hex digits",
         "example.com " + K1 + "                                  | host names are not allowed",
-        "192.0.2.10 " + K1 + " extra                             | 3 fields",
-        "192.0.2.300 " + K1 + "                                  | not an IPv4 or IPv6",
-        K1 + " 192.0.2.10                                        | order is <peer> <key>",
-        "192.0.2.10 " + "zz" + "00000000000000000000000000000000000000000000000000000000000000 | 64 hex digits"})
+        "198.18.12.10 " + K1 + " extra                             | 3 fields",
+        "198.18.12.300 " + K1 + "                                  | not an IPv4 or IPv6",
+        K1 + " 198.18.12.10                                        | order is <peer> <key>",
+        "198.18.12.10 " + "zz" + "00000000000000000000000000000000000000000000000000000000000000 | 64 hex digits"})
     void refusesBadLinesWithFileAndLine(String line, String why) throws Exception {
         Path f = write("# first line is a comment\n" + line.strip() + "\n", "rw-------");
         IOException e = assertThrows(IOException.class, () -> StaticKeySource.load(f));
@@ -100,15 +100,15 @@ class StaticKeySourceTest {
 
     @Test
     void refusesASecondKeyForOnePeer() throws Exception {
-        Path f = write("192.0.2.10 " + K1 + "\n* " + K1 + "\n192.0.2.10 " + K2 + "\n", "rw-------");
+        Path f = write("198.18.12.10 " + K1 + "\n* " + K1 + "\n198.18.12.10 " + K2 + "\n", "rw-------");
         IOException e = assertThrows(IOException.class, () -> StaticKeySource.load(f));
-        assertTrue(e.getMessage().startsWith(f + ":3: a second key for peer 192.0.2.10"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ":3: a second key for peer 198.18.12.10"), e.getMessage());
     }
 
     @Test
     void toStringNeverShowsKeys() throws Exception {
-        StaticKeySource src = StaticKeySource.load(write("192.0.2.10 " + K1 + "\n* " + K2 + "\n", "rw-------"));
-        SessionKey k = src.current(InetAddress.getByName("192.0.2.10")).orElseThrow();
+        StaticKeySource src = StaticKeySource.load(write("198.18.12.10 " + K1 + "\n* " + K2 + "\n", "rw-------"));
+        SessionKey k = src.current(InetAddress.getByName("198.18.12.10")).orElseThrow();
         assertEquals("SessionKey[id=80e49b6b, key=hidden]", k.toString());
         assertFalse(src.toString().contains(K1) || src.toString().toLowerCase().contains("ffffffff"), src.toString());
     }

@@ -29,8 +29,8 @@ class HostDirectoryTest {
     void open() throws Exception {
         db = TestStores.open(home);
         hosts = new HostDirectory(db);
-        v4 = InetAddress.getByName("192.0.2.7");
-        v6 = InetAddress.getByName("2001:db8::7");
+        v4 = InetAddress.getByName("198.18.12.7");
+        v6 = InetAddress.getByName("2001:2:ff::7");
     }
 
     @AfterEach

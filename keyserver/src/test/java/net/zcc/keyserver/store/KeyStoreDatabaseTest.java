@@ -37,13 +37,13 @@ class KeyStoreDatabaseTest {
         byte[] key = TestStores.publicKey("a");
         Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
         try (KeyStoreDatabase db = TestStores.open(home)) {
-            new HostDirectory(db).register(key, List.of(InetAddress.getByName("10.0.0.1")), now);
+            new HostDirectory(db).register(key, List.of(InetAddress.getByName("198.18.10.1")), now);
         }
         try (KeyStoreDatabase db = TestStores.open(home)) {
             Host host = new HostDirectory(db).host(KeyId.of(key)).orElseThrow();
             assertEquals(HostState.PENDING, host.state());
             assertEquals(now, host.createdAt());
-            assertEquals(List.of(InetAddress.getByName("10.0.0.1")), host.addresses());
+            assertEquals(List.of(InetAddress.getByName("198.18.10.1")), host.addresses());
         }
     }
 
