@@ -307,7 +307,6 @@ public final class ZccTool implements Callable<Integer> {
         }
     }
 
-
     @Command(name = "keygen", mixinStandardHelpOptions = true,
             description = {"Print a new random pairwise key line for the key file (manual keying).",
                 "Put the same key in both hosts' key files, each line naming the other host, mode 0600."})
@@ -335,7 +334,7 @@ public final class ZccTool implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            Path stats = top.pidFile.resolveSibling("zcc_configd.stats");
+            Path stats = DaemonSignal.defaultStatsFile(top.pidFile);
             if (!Files.exists(stats)) {
                 top.err().println("zcc: no counters at " + stats + " (is zcc_configd running?)");
                 return NOT_RUNNING;

@@ -102,7 +102,7 @@ public final class ConfigDaemon implements Callable<Integer> {
                 + " conn timeout {7} s, interception {8}",
                 ProcessHandle.current().pid(), file, pidFile, keyFile, options.firstQueue(), options.lastQueue(),
                 options.markHex(), connTimeoutSeconds, options.interception());
-        Path stats = statsFile != null ? statsFile : pidFile.resolveSibling("zcc_configd.stats");
+        Path stats = statsFile != null ? statsFile : DaemonSignal.defaultStatsFile(pidFile);
         try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, stats))) {
             Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
             plane.start();

@@ -15,6 +15,11 @@ public final class DaemonSignal {
     private DaemonSignal() {
     }
 
+    /** Where the daemon writes its counters unless told otherwise: next to its pid file. */
+    public static Path defaultStatsFile(Path pidFile) {
+        return pidFile.resolveSibling("zcc_configd.stats");
+    }
+
     /**
      * The daemon's pid, if the pid file names a live process called zcc_configd. Checking the
      * name keeps a stale pid file from making us signal whatever process reused the number.

@@ -30,7 +30,7 @@ final class AgentProcess {
         this.pidFile = dir.resolve("zcc_configd.pid");
         this.log = dir.resolve("zcc_configd.log");
         this.keys = dir.resolve("keys");
-        this.stats = dir.resolve("zcc_configd.stats");
+        this.stats = net.zcc.agent.configd.DaemonSignal.defaultStatsFile(pidFile);
     }
 
     /** Writes the key file, mode 0600 as the agent demands. */

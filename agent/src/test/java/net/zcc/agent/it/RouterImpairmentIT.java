@@ -72,11 +72,6 @@ class RouterImpairmentIT {
         return new AgentProcess[] {a, b};
     }
 
-    private static List<String> java(Class<?> main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx64m", "-cp", TestHosts.agentClasspath(), main.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
 
     private static String read(Path p) {
         try {
@@ -104,10 +99,10 @@ class RouterImpairmentIT {
             throws Exception {
         Path serverLog = tmp.resolve(name + "-server.log");
         Path clientLog = tmp.resolve(name + "-client.log");
-        List<String> server = aToB ? java(Bulk.class, "server", addr, "" + port, "recv")
-                : java(Bulk.class, "server", addr, "" + port, "send", "" + bytes);
-        List<String> client = aToB ? java(Bulk.class, "client", addr, "" + port, "send", "" + bytes)
-                : java(Bulk.class, "client", addr, "" + port, "recv");
+        List<String> server = aToB ? TestHosts.javaMain(Bulk.class, "server", addr, "" + port, "recv")
+                : TestHosts.javaMain(Bulk.class, "server", addr, "" + port, "send", "" + bytes);
+        List<String> client = aToB ? TestHosts.javaMain(Bulk.class, "client", addr, "" + port, "send", "" + bytes)
+                : TestHosts.javaMain(Bulk.class, "client", addr, "" + port, "recv");
         Process s = h.spawn(h.b, serverLog, server);
         AgentProcess.waitFor(Duration.ofSeconds(15), () -> read(serverLog).contains("LISTENING") || !s.isAlive(), name + " server");
         long t0 = System.nanoTime();
@@ -178,7 +173,7 @@ class RouterImpairmentIT {
             AgentProcess[] ag = startAgents(h, tmp);
             Path impLog = tmp.resolve("impairer.log");
             // per mille: flip 10, duplicate 10, reorder 20, forged RST 5
-            Process imp = h.spawn(h.r, impLog, java(Impairer.class, "" + IMPAIR_QUEUE, "" + PORT, "20260127", "10", "10", "20", "5"));
+            Process imp = h.spawn(h.r, impLog, TestHosts.javaMain(Impairer.class, "" + IMPAIR_QUEUE, "" + PORT, "20260127", "10", "10", "20", "5"));
             AgentProcess.waitFor(Duration.ofSeconds(15), () -> read(impLog).contains("BOUND") || !imp.isAlive(), "impairer to bind");
             assertTrue(imp.isAlive(), "impairer: " + read(impLog));
 
