@@ -60,6 +60,21 @@ final class DataPlaneStats implements DataPlaneMXBean {
     }
 
     @Override
+    public long getHeldSyns() {
+        return c().synsHeld();
+    }
+
+    @Override
+    public long getHoldMicrosMax() {
+        return c().holdMicrosMax();
+    }
+
+    @Override
+    public long getHoldMicrosTotal() {
+        return c().holdMicrosTotal();
+    }
+
+    @Override
     public int getConnections() {
         return data.connections().size();
     }
@@ -85,6 +100,9 @@ final class DataPlaneStats implements DataPlaneMXBean {
         sb.append("local_resets=").append(s.getLocalResets()).append('\n');
         sb.append("passed=").append(s.getPassedPackets()).append('\n');
         sb.append("connections=").append(s.getConnections()).append('\n');
+        sb.append("held_syns=").append(s.getHeldSyns()).append('\n');
+        sb.append("hold_us_max=").append(s.getHoldMicrosMax()).append('\n');
+        sb.append("hold_us_total=").append(s.getHoldMicrosTotal()).append('\n');
         s.getDrops().forEach((k, v) -> sb.append("drop.").append(k).append('=').append(v).append('\n'));
         return sb.toString();
     }

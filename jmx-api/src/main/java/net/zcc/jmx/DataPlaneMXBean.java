@@ -33,6 +33,15 @@ public interface DataPlaneMXBean {
     /** Queued packets that were not ZCC's business and passed untouched. */
     long getPassedPackets();
 
+    /** SYNs held in the kernel while their session key was negotiated (first contact with a peer). */
+    long getHeldSyns();
+
+    /** Longest time one SYN was held, in microseconds: the worst first-contact delay so far. */
+    long getHoldMicrosMax();
+
+    /** Total hold time of all held SYNs, in microseconds (divide by {@link #getHeldSyns()} for the mean). */
+    long getHoldMicrosTotal();
+
     /** Connections the agent currently tracks. */
     int getConnections();
 

@@ -2,25 +2,38 @@ package net.zcc.agent.keys;
 
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Where the agent gets pairwise session keys (PROTOCOL.md 4): the manual key file now, the key
- * server later. Implementations are thread-safe; lookups are done once per connection, never
- * per packet. A source that has to fetch a key (the relayed Noise handshake) waits a bounded time
- * for it and then answers empty; it must not be called on a packet thread until the data plane
- * can hold a SYN without blocking its queue (not done yet).
+ * Where the agent gets pairwise session keys (PROTOCOL.md 4): the manual key file, or the key
+ * server's relayed Noise handshakes. Implementations are thread-safe; lookups are done once per
+ * connection, never per packet.
+ *
+ * <p>The packet threads call only {@link #currentAsync} and {@link #byId}, which never block:
+ * a SYN whose key is not ready is held in the kernel until the future completes
+ * ({@code path.DataPlane}).
  */
 public interface KeySource {
 
     /**
-     * The key the initiator offers to {@code peer} in its SYN.
+     * The key the initiator offers to {@code peer} in its SYN; may block while a key is being
+     * fetched, for a bounded time.
      *
      * @return empty if this agent has no key for that peer (the connection cannot be protected)
      */
     Optional<SessionKey> current(InetAddress peer);
 
     /**
-     * The key named by an OFFER's key id from {@code peer} (responder side).
+     * {@link #current} without blocking: a completed future when the answer is known now,
+     * otherwise one that completes (on another thread) with the key, or with empty after the
+     * source's bounded wait. Never completes exceptionally.
+     */
+    default CompletableFuture<Optional<SessionKey>> currentAsync(InetAddress peer) {
+        return CompletableFuture.completedFuture(current(peer));
+    }
+
+    /**
+     * The key named by an OFFER's key id from {@code peer} (responder side). Never blocks.
      *
      * @return empty if no key for that peer has this id
      */

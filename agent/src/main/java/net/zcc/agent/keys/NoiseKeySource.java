@@ -25,11 +25,15 @@ import net.zcc.agent.noise.NoiseTransport;
  * Pairwise session keys from Noise KK handshakes carried by the key server's relay
  * (PROTOCOL.md 4).
  *
- * <p>Flow of {@link #current}: 1. address to static key (TTL cache, bounded wait);
- * 2. a fresh cached key is returned at once; 3. a stale one is returned too, and a rekey
- * starts in the background; 4. with no key, start or join a handshake and wait at most
- * {@link Settings#handshakeTimeout}; 5. on timeout return empty, so the data plane refuses
- * under {@code require} instead of hanging.
+ * <p>Flow of {@link #currentAsync}: 1. address to static key (TTL cache; a miss asks the
+ * directory on a lookup thread); 2. a fresh cached key answers at once; 3. a stale one does too,
+ * and a rekey starts in the background; 4. with no key, start or join a handshake; the future
+ * completes when it installs a key, or 5. with empty after {@link Settings#handshakeTimeout},
+ * so the data plane refuses under {@code require} instead of hanging. Nothing here blocks the
+ * caller: the data plane holds the SYN in the kernel meanwhile.
+ *
+ * <p>Revocation: every {@link Settings#revalidateEvery} the directory is asked again about each
+ * peer address seen with a session; a peer it no longer knows loses its keys.
  *
  * <p>The responder side is driven by relay messages ({@link #onMessage}). When both sides start
  * at once, the side with the lower static public key stays initiator and ignores the other's
@@ -37,7 +41,7 @@ import net.zcc.agent.noise.NoiseTransport;
  * A message 1 from the higher side that arrives just after our own attempt completed is the
  * one it abandoned when it answered ours: it is ignored for one handshake timeout, or the two
  * sides would end with different keys when the relay reorders.
- * Rekeying is by time only for now (no byte counter). A replaced key stays valid for
+ * Rekeying is by time and by bytes sealed under the key (whichever comes first). A replaced key stays valid for
  * {@code byId} during {@link Settings#grace}, so connections opened just before a rekey still
  * find it. If the relay is down, the current key stays in use indefinitely: existing sessions
  * keep working.
@@ -54,20 +58,36 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      * Timers and choices of a key source.
      *
      * @param protocol the Noise protocol; every agent must use the same one
-     * @param handshakeTimeout longest wait in {@code current()} for a first key, and the life of
-     *     an unanswered handshake attempt
+     * @param handshakeTimeout longest wait for a first key (a held SYN waits this long at most),
+     *     and the life of an unanswered handshake attempt
      * @param rekeyAfter age after which a key is replaced (in the background)
+     * @param rekeyAfterBytes payload bytes sealed under a key after which it is replaced
      * @param grace how long a replaced key stays valid for {@code byId}
      * @param peerKeyTtl how long a directory answer is cached
+     * @param revalidateEvery how often every peer with a session is looked up again; a peer
+     *     the directory no longer knows (revoked) loses its sessions then, so this bounds how
+     *     long a revoked host can still open connections to us
      */
     public record Settings(NoiseProtocol protocol, Duration handshakeTimeout, Duration rekeyAfter,
-            Duration grace, Duration peerKeyTtl) {
-        /** ChaChaPoly, 1 s wait, rekey every 2 min, 30 s grace, 5 min peer key TTL. */
+            long rekeyAfterBytes, Duration grace, Duration peerKeyTtl, Duration revalidateEvery) {
+        /** Five-timer form with the byte schedule and revalidation at their defaults. */
+        public Settings(NoiseProtocol protocol, Duration handshakeTimeout, Duration rekeyAfter,
+                Duration grace, Duration peerKeyTtl) {
+            this(protocol, handshakeTimeout, rekeyAfter, DEFAULT_REKEY_BYTES, grace, peerKeyTtl, DEFAULT_REVALIDATE);
+        }
+
+        /** ChaChaPoly, 1 s wait, rekey every 2 min or 16 GiB, 30 s grace, 60 s peer key TTL, revalidate every 10 s. */
         public static Settings defaults() {
             return new Settings(NoiseProtocol.KK_25519_CHACHAPOLY_SHA256, Duration.ofSeconds(1),
-                    Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofMinutes(5));
+                    Duration.ofMinutes(2), DEFAULT_REKEY_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                    DEFAULT_REVALIDATE);
         }
     }
+
+    /** 16 GiB: far below any limit of the per-connection keys, a bound on what one key protects. */
+    public static final long DEFAULT_REKEY_BYTES = 16L << 30;
+    /** Revocation reaches this agent within this interval plus one lookup. */
+    public static final Duration DEFAULT_REVALIDATE = Duration.ofSeconds(10);
 
     private record Outgoing(PeerKey to, byte[] message) { }
 
@@ -81,6 +101,14 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     private final ExecutorService lookups;
     private final PeerKeyCache peerKeys;
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
+    /** Who owns each key id we hold (responder lookups by id alone). Guarded by this. */
+    private final Map<Integer, PeerKey> keyOwners = new HashMap<>();
+    /** Addresses seen with each peer's keys: what revalidation asks the directory about. Guarded by this. */
+    private final Map<InetAddress, PeerKey> addressOwners = new HashMap<>();
+    /** Relay sends leave the caller's thread: a packet thread may trigger one. One thread keeps them in order. */
+    private final ExecutorService sender;
+    private final java.util.concurrent.ScheduledExecutorService revalidator;
+    private final java.util.concurrent.atomic.LongAdder revoked = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * A key source for the host owning {@code localStatic} (not copied; the caller keeps it
@@ -100,6 +128,16 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
             return t;
         });
         this.peerKeys = new PeerKeyCache(Objects.requireNonNull(directory), settings.peerKeyTtl(), clock, lookups);
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "zcc-relay-send");
+            t.setDaemon(true);
+            return t;
+        });
+        this.revalidator = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "zcc-peer-revalidate");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -109,6 +147,13 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      */
     public void start() throws IOException {
         relay.start(this::onMessage);
+        long every = settings.revalidateEvery().toMillis();
+        revalidator.scheduleWithFixedDelay(this::revalidate, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Peers whose sessions were dropped because the directory no longer vouched for them. */
+    public long revokedPeers() {
+        return revoked.sum();
     }
 
     /** This host's identity on the relay. */
@@ -119,59 +164,137 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     /** {@inheritDoc} Waits at most {@link Settings#handshakeTimeout} for a first key. */
     @Override
     public Optional<SessionKey> current(InetAddress peer) {
-        long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
-        Optional<PeerKey> pk = peerKeys.lookup(peer, deadline);
-        if (pk.isEmpty()) {
+        try {
+            return currentAsync(peer).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Optional.empty(); // never happens: currentAsync does not complete exceptionally
         }
-        Outgoing out = null;
+    }
+
+    /**
+     * {@inheritDoc} Fresh or stale cached keys answer at once (a stale one also starts a rekey);
+     * otherwise the future completes when the handshake installs a key, or with empty after
+     * {@link Settings#handshakeTimeout}. Relay sends run on their own thread.
+     */
+    @Override
+    public CompletableFuture<Optional<SessionKey>> currentAsync(InetAddress peer) {
+        Optional<PeerKey> cached = peerKeys.cached(peer);
+        CompletableFuture<Optional<SessionKey>> f = cached.isPresent()
+                ? forPeer(peer, cached.get())
+                : peerKeys.lookupAsync(peer).thenCompose(pk -> pk.isPresent() ? forPeer(peer, pk.get()) : NONE);
+        return f.isDone() ? f : f.completeOnTimeout(Optional.empty(),
+                settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS).exceptionally(e -> Optional.empty());
+    }
+
+    private static final CompletableFuture<Optional<SessionKey>> NONE = CompletableFuture.completedFuture(Optional.empty());
+
+    private CompletableFuture<Optional<SessionKey>> forPeer(InetAddress address, PeerKey pk) {
+        Outgoing out;
         CompletableFuture<SessionKey> next;
         synchronized (this) {
-            PeerSession s = sessions.computeIfAbsent(pk.get(), k -> new PeerSession());
-            Instant now = clock.instant();
-            boolean fresh = s.current != null && now.isBefore(s.currentBorn.plus(settings.rekeyAfter()));
-            if (fresh) {
-                return Optional.of(s.current);
+            addressOwners.put(address, pk);
+            PeerSession s = sessions.computeIfAbsent(pk, k -> new PeerSession());
+            if (s.current != null && isFresh(s)) {
+                return CompletableFuture.completedFuture(Optional.of(s.current));
             }
-            out = startInitiatorIfIdle(pk.get(), s);
+            out = startInitiatorIfIdle(pk, s);
             if (s.current != null) { // stale: keep using it while the rekey runs
                 SessionKey stale = s.current;
                 sendOutsideLock(out);
-                return Optional.of(stale);
+                return CompletableFuture.completedFuture(Optional.of(stale));
             }
             next = s.waitForNext();
         }
         sendOutsideLock(out);
-        return await(next, deadline);
+        return next.thenApply(Optional::of);
     }
 
-    /** {@inheritDoc} Never waits for a handshake; the directory lookup is bounded as in current. */
+    private boolean isFresh(PeerSession s) {
+        return clock.instant().isBefore(s.currentBorn.plus(settings.rekeyAfter()))
+                && s.current.bytesSealed() < settings.rekeyAfterBytes();
+    }
+
+    /**
+     * {@inheritDoc} Never waits and never asks the directory: the key id names the session. The
+     * address is remembered so revalidation can ask the directory about this peer.
+     */
     @Override
     public Optional<SessionKey> byId(InetAddress peer, int keyId) {
-        long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
-        Optional<PeerKey> pk = peerKeys.lookup(peer, deadline);
-        if (pk.isEmpty()) {
-            return Optional.empty();
-        }
+        Instant now = clock.instant();
         synchronized (this) {
-            PeerSession s = sessions.get(pk.get());
-            return s == null ? Optional.empty() : s.byId(keyId, clock.instant());
+            PeerKey owner = peerKeys.cached(peer).orElseGet(() -> addressOwners.get(peer));
+            PeerSession s = owner == null ? null : sessions.get(owner);
+            Optional<SessionKey> k = s == null ? Optional.empty() : s.byId(keyId, now);
+            if (k.isEmpty()) {
+                owner = keyOwners.get(keyId);
+                s = owner == null ? null : sessions.get(owner);
+                k = s == null ? Optional.empty() : s.byId(keyId, now);
+            }
+            if (k.isPresent()) {
+                addressOwners.putIfAbsent(peer, owner);
+            }
+            return k;
         }
+    }
+
+    /**
+     * Asks the directory about every address seen with a session; a peer it no longer knows
+     * (revoked, or its address given to another host) loses every session key at once, so it
+     * cannot open new connections to us. Unreachable directory: nothing changes (existing
+     * sessions keep working while the key server is down).
+     */
+    void revalidate() {
+        Map<InetAddress, PeerKey> seen;
+        synchronized (this) {
+            seen = new HashMap<>(addressOwners);
+        }
+        for (Map.Entry<InetAddress, PeerKey> e : seen.entrySet()) {
+            Optional<PeerKey> now;
+            try {
+                now = peerKeys.refresh(e.getKey());
+            } catch (IOException | RuntimeException ex) {
+                continue;
+            }
+            if (now.isEmpty() || !now.get().equals(e.getValue())) {
+                forgetPeer(e.getValue(), e.getKey());
+            }
+        }
+    }
+
+    private void forgetPeer(PeerKey peer, InetAddress address) {
+        synchronized (this) {
+            addressOwners.remove(address, peer);
+            PeerSession s = sessions.remove(peer);
+            if (s == null) {
+                return;
+            }
+            s.wipeAll();
+            keyOwners.values().removeIf(peer::equals);
+            addressOwners.values().removeIf(peer::equals);
+        }
+        peerKeys.forget(address);
+        revoked.increment();
+        LOG.log(System.Logger.Level.WARNING, "the key server no longer vouches for " + peer + " at "
+                + address.getHostAddress() + ": its session keys are dropped, new connections refused");
     }
 
     /** Stops the relay and wipes every key this source holds. */
     @Override
     public void close() {
         relay.close();
+        revalidator.shutdownNow();
+        sender.shutdownNow();
         lookups.shutdownNow();
         synchronized (this) {
             for (PeerSession s : sessions.values()) {
-                s.abandonPending();
-                if (s.current != null) {
-                    s.current.wipe();
-                }
+                s.wipeAll();
             }
             sessions.clear();
+            keyOwners.clear();
+            addressOwners.clear();
         }
     }
 
@@ -258,6 +381,7 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         SessionKey key = new SessionKey(KeyLine.keyId(k), k);
         Instant now = clock.instant();
         s.install(key, now, now.plus(settings.grace()));
+        keyOwners.put(key.id(), peer);
         LOG.log(System.Logger.Level.DEBUG, () -> "new session key " + key + " with " + peer);
     }
 
@@ -266,20 +390,15 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
             return;
         }
         try {
-            relay.send(out.to(), out.message());
-        } catch (IOException e) { // the attempt times out and is retried on a later current()
-            LOG.log(System.Logger.Level.DEBUG, () -> "relay send to " + out.to() + " failed: " + e.getMessage());
-        }
-    }
-
-    private static Optional<SessionKey> await(CompletableFuture<SessionKey> next, long deadline) {
-        try {
-            return Optional.of(next.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) { // timeout: refuse under require, never hang
-            return Optional.empty();
+            sender.execute(() -> {
+                try {
+                    relay.send(out.to(), out.message());
+                } catch (IOException e) { // the attempt times out and is retried on a later current()
+                    LOG.log(System.Logger.Level.DEBUG, () -> "relay send to " + out.to() + " failed: " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
         }
     }
 

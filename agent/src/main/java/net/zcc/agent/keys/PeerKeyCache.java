@@ -26,6 +26,7 @@ final class PeerKeyCache {
     private final Clock clock;
     private final ExecutorService executor;
     private final Map<InetAddress, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<InetAddress, CompletableFuture<Optional<PeerKey>>> inFlight = new ConcurrentHashMap<>();
 
     PeerKeyCache(PeerDirectory directory, Duration ttl, Clock clock, ExecutorService executor) {
         this.directory = directory;
@@ -42,28 +43,69 @@ final class PeerKeyCache {
 
     /** The key from the cache or the directory; empty if unknown, failed or past the deadline. */
     Optional<PeerKey> lookup(InetAddress peer, long deadlineNanos) {
-        Optional<PeerKey> hit = cached(peer);
-        if (hit.isPresent()) {
-            return hit;
-        }
         try {
-            Optional<PeerKey> k = CompletableFuture.supplyAsync(() -> fetch(peer), executor)
-                    .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            k.ifPresent(key -> entries.put(peer, new Entry(key, clock.instant().plus(ttl))));
-            return k;
+            return lookupAsync(peer).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        } catch (Exception e) { // timeout or directory failure: the caller refuses, never hangs
+        } catch (Exception e) { // timeout: the caller refuses, never hangs
             return Optional.empty();
         }
     }
 
-    private Optional<PeerKey> fetch(InetAddress peer) {
-        try {
-            return directory.lookup(peer);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * The key from the cache, or a directory lookup on the executor; the future completes with
+     * empty if the host is unknown or the directory failed. Concurrent misses for one address
+     * share one lookup. Never blocks the caller.
+     */
+    CompletableFuture<Optional<PeerKey>> lookupAsync(InetAddress peer) {
+        Optional<PeerKey> hit = cached(peer);
+        if (hit.isPresent()) {
+            return CompletableFuture.completedFuture(hit);
         }
+        CompletableFuture<Optional<PeerKey>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<PeerKey>> running = inFlight.putIfAbsent(peer, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            executor.execute(() -> {
+                Optional<PeerKey> k;
+                try {
+                    k = directory.lookup(peer);
+                } catch (java.io.IOException | RuntimeException e) {
+                    k = Optional.empty(); // key server unreachable: refuse now, ask again next time
+                }
+                k.ifPresent(key -> entries.put(peer, new Entry(key, clock.instant().plus(ttl))));
+                inFlight.remove(peer, mine);
+                mine.complete(k);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) { // closed
+            inFlight.remove(peer, mine);
+            mine.complete(Optional.empty());
+        }
+        return mine;
     }
+
+    /**
+     * Asks the directory again, now, on the caller's thread (housekeeping only): a found key is
+     * cached anew, an unknown host is forgotten.
+     *
+     * @throws IOException if the directory cannot be reached (the cache is left as it was)
+     */
+    Optional<PeerKey> refresh(InetAddress peer) throws java.io.IOException {
+        Optional<PeerKey> k = directory.lookup(peer);
+        if (k.isPresent()) {
+            entries.put(peer, new Entry(k.get(), clock.instant().plus(ttl)));
+        } else {
+            entries.remove(peer);
+        }
+        return k;
+    }
+
+    /** Forgets what is cached for {@code peer}. */
+    void forget(InetAddress peer) {
+        entries.remove(peer);
+    }
+
 }

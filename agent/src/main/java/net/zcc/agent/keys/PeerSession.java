@@ -44,6 +44,21 @@ final class PeerSession {
         }
     }
 
+    /** Abandons the handshake and wipes the current and retired keys (the peer was revoked or we close). */
+    void wipeAll() {
+        abandonPending();
+        if (current != null) {
+            current.wipe();
+            current = null;
+        }
+        retired.forEach(r -> r.key().wipe());
+        retired.clear();
+        if (next != null) {
+            next.complete(null); // waiters see no key
+            next = null;
+        }
+    }
+
     /** Makes {@code key} current; the old current key stays valid until {@code graceUntil}. */
     void install(SessionKey key, Instant now, Instant graceUntil) {
         if (current != null) {

@@ -1,26 +1,54 @@
 package net.zcc.agent.keys;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A pairwise session key K and its 32-bit id (PROTOCOL.md 4).
- *
- * @param id the key id carried in the OFFER option
- * @param key the 32-byte key; the array is shared, callers must not modify it
+ * A pairwise session key K and its 32-bit id (PROTOCOL.md 4), with a count of the bytes
+ * sealed under it so that a key source can renew it on a byte schedule as well as a time one.
  */
-public record SessionKey(int id, byte[] key) {
+public final class SessionKey {
 
     /** Key length in bytes. */
     public static final int LENGTH = 32;
 
-    /** Checks the key length. */
-    public SessionKey {
+    private final int id;
+    private final byte[] key;
+    private final LongAdder bytesSealed = new LongAdder();
+
+    /**
+     * @param id the key id carried in the OFFER option
+     * @param key the 32-byte key; the array is shared, callers must not modify it
+     */
+    public SessionKey(int id, byte[] key) {
         if (key == null || key.length != LENGTH) {
             throw new IllegalArgumentException("a session key is 32 bytes");
         }
+        this.id = id;
+        this.key = key;
     }
 
-    /** Compares the id and the key bytes (a record would compare array identity). */
+    /** The key id carried in the OFFER option. */
+    public int id() {
+        return id;
+    }
+
+    /** The 32-byte key; shared, callers must not modify it. */
+    public byte[] key() {
+        return key;
+    }
+
+    /** Counts payload bytes sealed by connections born with this key (any thread, no lock). */
+    public void countSealed(long bytes) {
+        bytesSealed.add(bytes);
+    }
+
+    /** Payload bytes sealed so far by connections born with this key. */
+    public long bytesSealed() {
+        return bytesSealed.sum();
+    }
+
+    /** Compares the id and the key bytes, in constant time for the bytes. */
     @Override
     public boolean equals(Object o) {
         return o instanceof SessionKey k && k.id == id && java.security.MessageDigest.isEqual(k.key, key);

@@ -41,6 +41,7 @@ public final class InMemoryPacketQueue implements PacketQueue {
     private final List<IOException> receiveFailures = new ArrayList<>();
     private int nextId = 1;
     private boolean batchVerdicts = true;
+    private int unsettledHolds;
     private volatile boolean closed;
 
     /** @param wait how long {@link #receive} blocks for the first packet */
@@ -118,9 +119,13 @@ public final class InMemoryPacketQueue implements PacketQueue {
         }
         int maxAccept = 0;
         boolean anyAccept = false;
+        unsettledHolds += VerdictWriter.countHeld(batch);
         for (int i = 0; i < batch.size(); i++) {
             QueuedPacket p = batch.get(i);
-            if (p.needsOwnVerdict() || !batchVerdicts) {
+            if (p.isHeld()) {
+                continue;
+            }
+            if (p.needsOwnVerdict() || !batchVerdicts || unsettledHolds > 0) {
                 own(p);
             } else if (!anyAccept || NfqProto.idAfter(p.packetId(), maxAccept)) {
                 anyAccept = true;
@@ -131,6 +136,15 @@ public final class InMemoryPacketQueue implements PacketQueue {
             sent.add(new SentVerdict(true, maxAccept, QueuedPacket.Verdict.ACCEPT, null, null));
             settleUpTo(maxAccept);
         }
+    }
+
+    @Override
+    public synchronized void sendHeldVerdict(QueuedPacket heldCopy) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        own(heldCopy);
+        unsettledHolds--;
     }
 
     /** Drops every held packet, as the kernel does when the socket goes. */

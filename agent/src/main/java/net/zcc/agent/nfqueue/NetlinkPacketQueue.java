@@ -23,6 +23,8 @@ public final class NetlinkPacketQueue implements PacketQueue {
     private static final int SLOT_OVERHEAD = 1024;
     /** Below the default netlink sndbuf (212992), which caps one send. */
     private static final int SEND_BUFFER = 128 * 1024;
+    /** One VERDICT with a whole replaced packet (64 KiB) and its headers. */
+    private static final int HELD_SEND_BUFFER = 68 * 1024;
 
     /**
      * Tuning of one queue.
@@ -75,6 +77,11 @@ public final class NetlinkPacketQueue implements PacketQueue {
     private final ByteBuffer[] views;
     private final DatagramDecoder decoder;
     private final VerdictWriter writer;
+    /** Held packets' verdicts come from other threads: their own buffer, lock and writer. */
+    private final ReentrantLock heldLock = new ReentrantLock();
+    private final VerdictWriter heldWriter;
+    /** Held packets not yet settled (or whose verdict failed to send): no batch verdicts while > 0. */
+    private final java.util.concurrent.atomic.AtomicInteger unsettledHolds = new java.util.concurrent.atomic.AtomicInteger();
     /** Null when receiving with the recv loop (configured, or recvmmsg unavailable). */
     private volatile NetlinkSocket.MessageVector vector;
     private volatile boolean closed;
@@ -94,6 +101,9 @@ public final class NetlinkPacketQueue implements PacketQueue {
         ByteBuffer sendArea = ByteBuffer.allocateDirect(SEND_BUFFER);
         NetlinkSocket.Region sendRegion = NetlinkSocket.region(sendArea, 0, SEND_BUFFER);
         this.writer = new VerdictWriter(queue, sendArea, len -> socket.send(sendRegion, len));
+        ByteBuffer heldArea = ByteBuffer.allocateDirect(HELD_SEND_BUFFER);
+        NetlinkSocket.Region heldRegion = NetlinkSocket.region(heldArea, 0, HELD_SEND_BUFFER);
+        this.heldWriter = new VerdictWriter(queue, heldArea, len -> socket.send(heldRegion, len));
         if (config.multiReceive()) {
             if (socket.probeReceiveMany()) {
                 this.vector = NetlinkSocket.vector(slots);
@@ -207,9 +217,25 @@ public final class NetlinkPacketQueue implements PacketQueue {
         lock.lock();
         try {
             ensureOpen();
-            writer.write(batch, decoder.batchVerdictsAllowed());
+            int held = VerdictWriter.countHeld(batch);
+            int unsettled = held == 0 ? unsettledHolds.get() : unsettledHolds.addAndGet(held);
+            writer.write(batch, decoder.batchVerdictsAllowed() && unsettled == 0);
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public void sendHeldVerdict(QueuedPacket heldCopy) throws IOException {
+        heldLock.lock();
+        try {
+            ensureOpen();
+            heldWriter.writeHeld(heldCopy);
+            // Only a verdict that went out settles the hold; after a failed send the packet may
+            // still sit in the kernel, and a batch verdict must never accept it unchanged.
+            unsettledHolds.decrementAndGet();
+        } finally {
+            heldLock.unlock();
         }
     }
 
@@ -217,9 +243,11 @@ public final class NetlinkPacketQueue implements PacketQueue {
     public void close() {
         closed = true;
         lock.lock(); // waits for a receive in progress: at most one receive timeout
+        heldLock.lock(); // and for a held packet's verdict being sent: the fd must not be reused under it
         try {
             socket.close();
         } finally {
+            heldLock.unlock();
             lock.unlock();
         }
     }

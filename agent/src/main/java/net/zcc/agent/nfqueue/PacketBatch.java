@@ -7,12 +7,22 @@ package net.zcc.agent.nfqueue;
  */
 public final class PacketBatch {
     private final QueuedPacket[] packets;
+    private final PacketQueue origin;
     private int size;
     private int malformed;
     private int errorMessages;
 
     /** @param capacity the most packets one receive may return */
     public PacketBatch(int capacity) {
+        this(capacity, null);
+    }
+
+    /**
+     * A batch for {@code origin}'s packets, which can then be held
+     * ({@link QueuedPacket#hold()}).
+     */
+    public PacketBatch(int capacity, PacketQueue origin) {
+        this.origin = origin;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
         }
@@ -62,6 +72,7 @@ public final class PacketBatch {
     QueuedPacket append() {
         QueuedPacket p = packets[size++];
         p.reset();
+        p.setOrigin(origin);
         return p;
     }
 

@@ -38,6 +38,18 @@ public interface PacketQueue extends AutoCloseable {
     void sendVerdicts(PacketBatch batch) throws IOException;
 
     /**
+     * Sends the verdict of one packet that {@link QueuedPacket#hold()} kept back. Unlike the
+     * other methods this one may be called from any thread, while the queue's own thread
+     * receives. Until every held packet of the queue is settled, {@link #sendVerdicts} gives
+     * each packet its own VERDICT: a VERDICT_BATCH would settle the held ones too.
+     *
+     * @throws java.nio.channels.ClosedChannelException after {@link #close()} (the kernel
+     *     dropped the packet with the queue)
+     * @throws IOException if the send failed; batch verdicts then stay off for this queue
+     */
+    void sendHeldVerdict(QueuedPacket heldCopy) throws IOException;
+
+    /**
      * Releases the queue; packets still held by the kernel are dropped (no bypass). Safe from
      * another thread: waits at most one receive wait. Idempotent.
      */

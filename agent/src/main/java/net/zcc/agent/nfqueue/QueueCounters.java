@@ -7,6 +7,7 @@ final class QueueCounters implements QueueStats {
     final LongAdder received = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder dropped = new LongAdder();
+    final LongAdder held = new LongAdder();
     final LongAdder malformed = new LongAdder();
     final LongAdder receiveErrors = new LongAdder();
     final LongAdder verdictErrors = new LongAdder();

@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  *       preset to DROP;</li>
  *   <li>process: the {@link PacketProcessor} sets each packet's verdict; if it throws, that
  *       packet is dropped and counted;</li>
- *   <li>verdict: drops and changed packets individually, then one batch accept.</li>
+ *   <li>verdict: drops and changed packets individually, then one batch accept; a packet the
+ *       processor holds gets its verdict later from another thread
+ *       ({@link QueuedPacket#hold()}).</li>
  * </ol>
  *
  * A failed receive is retried after a backoff that doubles up to one second; a failed verdict
@@ -38,7 +40,7 @@ public final class QueueWorker {
     public QueueWorker(PacketQueue queue, PacketProcessor processor, int batchSize) {
         this.queue = queue;
         this.processor = processor;
-        this.batch = new PacketBatch(batchSize);
+        this.batch = new PacketBatch(batchSize, queue);
         this.counters = new QueueCounters(queue.queueNumber());
     }
 
@@ -140,6 +142,8 @@ public final class QueueWorker {
         }
         if (p.verdict() == QueuedPacket.Verdict.ACCEPT) {
             counters.accepted.increment();
+        } else if (p.verdict() == QueuedPacket.Verdict.HOLD) {
+            counters.held.increment(); // its verdict is counted by whoever settles it
         } else {
             counters.dropped.increment();
         }

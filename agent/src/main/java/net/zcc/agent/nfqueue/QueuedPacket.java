@@ -11,8 +11,11 @@ import java.util.Objects;
  * <p>The verdict starts as DROP, so a processor that decides nothing fails closed.
  */
 public final class QueuedPacket {
-    /** What happens to the packet. A replaced payload or a new mark is an ACCEPT variant. */
-    public enum Verdict { ACCEPT, DROP }
+    /**
+     * What happens to the packet. A replaced payload or a new mark is an ACCEPT variant. HOLD
+     * gives no verdict now: the packet waits in the kernel until {@link #hold()}'s copy is settled.
+     */
+    public enum Verdict { ACCEPT, DROP, HOLD }
 
     /** Netfilter hook numbers (enum nf_inet_hooks) as reported in {@link #hook()}. */
     public static final int HOOK_PRE_ROUTING = 0;
@@ -32,6 +35,11 @@ public final class QueuedPacket {
     private int originalLength;
     private ByteBuffer payload = EMPTY;
     private boolean malformed;
+
+    /** The queue that delivered this packet; null for a batch made without one (some tests). */
+    private PacketQueue origin;
+    /** True for the copy {@link #hold()} returns: it outlives the batch and is settled alone. */
+    private boolean detached;
 
     private Verdict verdict = Verdict.DROP;
     private ByteBuffer replacement;
@@ -109,6 +117,54 @@ public final class QueuedPacket {
         replacement = Objects.requireNonNull(newPayload, "newPayload");
     }
 
+    /**
+     * Keeps the packet in the kernel without a verdict (NFQUEUE lets verdicts come in any
+     * order) and returns a copy that outlives this batch: set the copy's verdict later, from
+     * any thread, and settle it with {@link #sendHeldVerdict()}. Used to hold a SYN while its
+     * session key is being negotiated. While any packet is held, its queue gives every packet
+     * its own verdict, because a batch verdict would settle the held one too.
+     *
+     * @throws IllegalStateException if this packet came from no queue or is itself a held copy
+     */
+    public QueuedPacket hold() {
+        if (origin == null || detached) {
+            throw new IllegalStateException("only a packet of a queue's batch can be held");
+        }
+        verdict = Verdict.HOLD;
+        replacement = null;
+        newMarkSet = false;
+        QueuedPacket copy = new QueuedPacket();
+        copy.setHeader(packetId, hwProtocol, hook);
+        if (hasMark) {
+            copy.setMarkFromKernel(mark);
+        }
+        copy.originalLength = originalLength;
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        copy.payload = ByteBuffer.wrap(bytes);
+        copy.origin = origin;
+        copy.detached = true;
+        return copy;
+    }
+
+    /**
+     * Sends the verdict set on a copy from {@link #hold()} to the kernel. Thread-safe.
+     *
+     * @throws IOException if the verdict could not be sent (the queue keeps giving individual
+     *     verdicts then, so the packet can never be accepted unchanged by a later batch verdict)
+     */
+    public void sendHeldVerdict() throws java.io.IOException {
+        if (!detached || verdict == Verdict.HOLD) {
+            throw new IllegalStateException("not a held copy with a verdict");
+        }
+        origin.sendHeldVerdict(this);
+    }
+
+    /** True for a copy returned by {@link #hold()}. */
+    public boolean isHeldCopy() {
+        return detached;
+    }
+
     /** Sets skb->mark together with the verdict. */
     public void setMark(int value) {
         newMarkSet = true;
@@ -137,9 +193,17 @@ public final class QueuedPacket {
         return malformed;
     }
 
-    /** A plain accept can ride in a VERDICT_BATCH; anything else needs its own VERDICT. */
+    /** A plain accept can ride in a VERDICT_BATCH; anything else needs its own VERDICT (or none: HOLD). */
     boolean needsOwnVerdict() {
         return verdict != Verdict.ACCEPT || replacement != null || newMarkSet;
+    }
+
+    boolean isHeld() {
+        return verdict == Verdict.HOLD;
+    }
+
+    void setOrigin(PacketQueue queue) {
+        origin = queue;
     }
 
     boolean hasId() {
@@ -148,6 +212,7 @@ public final class QueuedPacket {
 
     void reset() {
         hasId = false;
+        detached = false;
         hwProtocol = 0;
         hook = 0;
         mark = 0;

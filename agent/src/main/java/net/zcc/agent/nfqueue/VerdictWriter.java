@@ -34,6 +34,9 @@ final class VerdictWriter {
         int maxAccept = 0;
         for (int i = 0; i < batch.size(); i++) {
             QueuedPacket p = batch.get(i);
+            if (p.isHeld()) {
+                continue; // settled later by writeHeld, from another thread
+            }
             if (p.needsOwnVerdict() || !useBatch) {
                 pos = writeOwn(p, pos);
             } else if (!anyAccept || NfqProto.idAfter(p.packetId(), maxAccept)) {
@@ -48,6 +51,23 @@ final class VerdictWriter {
         if (pos > 0) {
             sink.send(pos);
         }
+    }
+
+    /** Writes and sends the VERDICT of one held packet's copy. */
+    void writeHeld(QueuedPacket heldCopy) throws IOException {
+        int pos = writeOwn(heldCopy, 0);
+        sink.send(pos);
+    }
+
+    /** Held packets in the batch: while any is unsettled, batch verdicts must stay off. */
+    static int countHeld(PacketBatch batch) {
+        int n = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).isHeld()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private int writeOwn(QueuedPacket p, int pos) throws IOException {

@@ -7,5 +7,7 @@ enum Action {
     /** Hand on the rewritten packet in the worker's buffer. */
     REWRITE,
     /** Drop it (the reason was counted where the decision was made). */
-    DROP
+    DROP,
+    /** Keep it in the kernel until the key in {@code Worker.pendingKey} is known (a first SYN). */
+    HOLD
 }

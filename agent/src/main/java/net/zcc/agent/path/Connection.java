@@ -38,6 +38,8 @@ public final class Connection {
     State state;
     int keyId;
     byte[] sessionKey;
+    /** The session key this connection was born with: counts what it seals (byte-based rekey). */
+    net.zcc.agent.keys.SessionKey session;
     final byte[] nonceI = new byte[8];
     final byte[] nonceR = new byte[8];
     ConnectionKeys keys;

@@ -17,14 +17,18 @@ import net.zcc.servicefile.ServiceFile;
  *  2. decode    copy into this thread's buffer, parse IPv4/IPv6 + TCP (or ICMP too-big)
  *  3. lookup    the connection, by (peer, local port, peer port); SYNs consult the services
  *  4. seal/open OutboundPath seals what our stack sends, InboundPath opens what the peer sent
- *  5. verdict   pass as is, accept the rewritten packet, or drop and count the reason
+ *  5. verdict   pass as is, accept the rewritten packet, or drop and count the reason;
+ *               a first SYN whose session key is still being negotiated is held in the kernel
+ *               and processed again when the key source answers (hold / release below)
  * </pre>
  *
  * Any exception is a bug: the packet is dropped and counted ({@link DropReason#INTERNAL_ERROR}),
  * never passed unprotected, and the worker goes on.
  */
-public final class DataPlane implements PacketProcessor {
+public final class DataPlane implements PacketProcessor, AutoCloseable {
     private static final Logger LOG = System.getLogger("zcc.dataplane");
+    /** SYNs held at once, all queues together; the kernel queue (1024 by default) must not fill with them. */
+    public static final int MAX_HELD = 256;
 
     final ConnectionTable table;
     final KeySource keys;
@@ -40,6 +44,16 @@ public final class DataPlane implements PacketProcessor {
 
     /** The mark bit that tells the inbound rules "reflected by the agent, let it in" (0: none). */
     private final int reflectMark;
+    private final java.util.concurrent.atomic.AtomicInteger heldNow = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Processes released SYNs: one thread, so the key source's completing thread (the relay
+     * poll) never runs packet code, and one Worker's buffers serve every release.
+     */
+    private final java.util.concurrent.ExecutorService releaser = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "zcc-syn-release");
+        t.setDaemon(true);
+        return t;
+    });
 
     public DataPlane(KeySource keys, LongSupplier nanoClock, java.util.function.ToIntFunction<byte[]> routeMtu,
             int reflectMark) {
@@ -98,7 +112,61 @@ public final class DataPlane implements PacketProcessor {
                 }
             }
             case DROP -> packet.drop();
+            case HOLD -> hold(packet, w.pendingKey);
         }
+        w.pendingKey = null;
+    }
+
+    /** SYNs waiting in the kernel for their key right now. */
+    public int heldNow() {
+        return heldNow.get();
+    }
+
+    /**
+     * Holds a first SYN without a verdict until its key is known, then runs it through the
+     * outbound path again with that answer and sends its verdict. A packet that cannot be held
+     * (the hold is full, or it came from no queue) is dropped: TCP sends the SYN again.
+     */
+    private void hold(QueuedPacket packet, java.util.concurrent.CompletableFuture<java.util.Optional<net.zcc.agent.keys.SessionKey>> key) {
+        if (heldNow.incrementAndGet() > MAX_HELD) {
+            heldNow.decrementAndGet();
+            drop(packet, DropReason.HOLD_FULL);
+            return;
+        }
+        QueuedPacket copy;
+        try {
+            copy = packet.hold();
+        } catch (IllegalStateException e) {
+            heldNow.decrementAndGet();
+            drop(packet, DropReason.HOLD_FULL);
+            return;
+        }
+        counters.synsHeld.increment();
+        long since = System.nanoTime();
+        key.whenCompleteAsync((k, failure) -> release(copy, k == null ? java.util.Optional.empty() : k, since), releaser);
+    }
+
+    private void release(QueuedPacket copy, java.util.Optional<net.zcc.agent.keys.SessionKey> key, long since) {
+        Worker w = workers.get();
+        w.resolvedKey = key;
+        try {
+            process(copy);
+        } finally {
+            w.resolvedKey = null;
+            heldNow.decrementAndGet();
+        }
+        counters.held(System.nanoTime() - since);
+        try {
+            copy.sendHeldVerdict();
+        } catch (java.io.IOException e) {
+            events.info("verdict for a held SYN not sent: {0}", e.getMessage());
+        }
+    }
+
+    /** Stops releasing held SYNs; the kernel drops what is still held when its queue closes. */
+    @Override
+    public void close() {
+        releaser.shutdownNow();
     }
 
     private void drop(QueuedPacket p, DropReason r) {

@@ -23,6 +23,8 @@ public enum DropReason {
     BAD_COMPRESSION,
     /** A segment of a protected flow that no connection of this agent knows (e.g. after a restart). */
     UNKNOWN_CONNECTION,
+    /** A SYN waiting for its key found the hold full ({@link DataPlane#MAX_HELD}); TCP retransmits it. */
+    HOLD_FULL,
     /** No pairwise key for the peer of a protected service (policy require). */
     NO_KEY,
     /** The peer's OFFER named a key id this agent does not hold. */

@@ -145,6 +145,7 @@ final class InboundPath {
         Connection c = new Connection(key, s, false, suite, State.SYN_RCVD, dp.now());
         c.keyId = keyId;
         c.sessionKey = k.get().key();
+        c.session = k.get();
         ZccOption.copyNonceI(w.buf, off, c.nonceI, 0);
         c.startPeerSpace(p.seq());
         Connection old = dp.table.get(key);

@@ -104,7 +104,15 @@ final class OutboundPath {
         if (p.payloadLength() > 0) {
             return dp.drop(DropReason.SYN_WITH_DATA);
         }
-        Optional<SessionKey> k = dp.keys.current(address(key));
+        Optional<SessionKey> k = w.resolvedKey;
+        if (k == null) {
+            var f = dp.keys.currentAsync(address(key));
+            if (!f.isDone()) {
+                w.pendingKey = f; // first contact: the SYN waits in the kernel, the queue goes on
+                return Action.HOLD;
+            }
+            k = f.getNow(Optional.empty());
+        }
         if (k.isEmpty()) {
             if (s.policy() == Policy.OPPORTUNISTIC) {
                 dp.table.put(new Connection(key, s, true, 0, State.PLAINTEXT, dp.now()));
@@ -119,6 +127,7 @@ final class OutboundPath {
         c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
         c.keyId = k.get().id();
         c.sessionKey = k.get().key();
+        c.session = k.get();
         w.random.nextBytes(c.nonceI);
         c.startLocalSpace(p.seq());
         dp.table.put(c);
@@ -204,6 +213,9 @@ final class OutboundPath {
         }
         track(p, c);
         p.updateChecksums();
+        if (c.session != null) {
+            c.session.countSealed(len);
+        }
         dp.counters.sealed.increment();
         dp.counters.sealedBytes.add(len);
         return Action.REWRITE;

@@ -21,6 +21,9 @@ public final class PathCounters {
     final LongAdder localResets = new LongAdder();
     final LongAdder passed = new LongAdder();
     final LongAdder mtuAdjusted = new LongAdder();
+    final LongAdder synsHeld = new LongAdder();
+    final LongAdder holdNanos = new LongAdder();
+    final java.util.concurrent.atomic.AtomicLong holdNanosMax = new java.util.concurrent.atomic.AtomicLong();
 
     public PathCounters() {
         for (DropReason r : DropReason.values()) {
@@ -79,12 +82,32 @@ public final class PathCounters {
         return passed.sum();
     }
 
+    /** SYNs held in the kernel while their session key was negotiated (first contact). */
+    public long synsHeld() {
+        return synsHeld.sum();
+    }
+
+    /** Total and longest time a SYN was held, in microseconds: the first-contact delay. */
+    public long holdMicrosTotal() {
+        return holdNanos.sum() / 1000;
+    }
+
+    public long holdMicrosMax() {
+        return holdNanosMax.get() / 1000;
+    }
+
+    void held(long nanos) {
+        holdNanos.add(nanos);
+        holdNanosMax.accumulateAndGet(nanos, Math::max);
+    }
+
     /** One line for logs: the non-zero counters. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append("sealed ").append(sealed()).append(", opened ").append(opened())
                 .append(", handshakes ").append(handshakes()).append(", refused ").append(refused())
-                .append(", plaintext ").append(plaintextConnections()).append(", passed ").append(passed());
+                .append(", plaintext ").append(plaintextConnections()).append(", passed ").append(passed())
+                .append(", syns held ").append(synsHeld());
         for (DropReason r : DropReason.values()) {
             long n = drops(r);
             if (n > 0) {

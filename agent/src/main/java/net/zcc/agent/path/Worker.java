@@ -32,6 +32,10 @@ final class Worker {
     boolean icmpRewritten;
     /** Set when the rewritten packet was turned around to this host (a reset for the local stack). */
     boolean reflected;
+    /** Set with {@link Action#HOLD}: the key the held SYN waits for. */
+    java.util.concurrent.CompletableFuture<java.util.Optional<net.zcc.agent.keys.SessionKey>> pendingKey;
+    /** Set while a held SYN is processed again: the key source's answer, so it is not asked twice. */
+    java.util.Optional<net.zcc.agent.keys.SessionKey> resolvedKey;
     private final Map<Integer, SegmentCrypto> crypto = new HashMap<>();
 
     private static java.security.SecureRandom newDrbg() {

@@ -41,6 +41,7 @@ class NoiseKeySourceTest {
     private final MutableClock clock = new MutableClock();
     private final Map<InetAddress, PeerKey> directory = new ConcurrentHashMap<>();
     private final List<NoiseKeySource> sources = new ArrayList<>();
+    private volatile boolean directoryDown;
 
     /** One agent: its address, static key and key source. */
     private record Agent(InetAddress address, NoiseKeyPair keys, NoiseKeySource source) { }
@@ -61,8 +62,17 @@ class NoiseKeySourceTest {
     /** An agent registered on the relay as {@code identity}, whatever its real key. */
     private Agent start(InetAddress a, NoiseKeyPair keys, PeerKey identity, Map<InetAddress, PeerKey> dir)
             throws Exception {
-        NoiseKeySource s = new NoiseKeySource(keys, addr -> Optional.ofNullable(dir.get(addr)),
-                relay.endpoint(identity), SETTINGS, clock, new SecureRandomKeyPairSource(RANDOM));
+        return start(a, keys, identity, dir, SETTINGS);
+    }
+
+    private Agent start(InetAddress a, NoiseKeyPair keys, PeerKey identity, Map<InetAddress, PeerKey> dir,
+            NoiseKeySource.Settings settings) throws Exception {
+        NoiseKeySource s = new NoiseKeySource(keys, addr -> {
+            if (directoryDown) {
+                throw new java.io.IOException("key server unreachable (test)");
+            }
+            return Optional.ofNullable(dir.get(addr));
+        }, relay.endpoint(identity), settings, clock, new SecureRandomKeyPairSource(RANDOM));
         s.start();
         sources.add(s);
         return new Agent(a, keys, s);
@@ -177,6 +187,75 @@ class NoiseKeySourceTest {
         assertTrue(b.source().byId(a.address(), oldId).isEmpty());
         assertTrue(a.source().byId(b.address(), oldId).isEmpty());
         assertTrue(a.source().byId(b.address(), fresh.id()).isPresent());
+    }
+
+    @Test
+    void currentAsyncNeverBlocksTheCallerAndCompletesWithTheHandshake() throws Exception {
+        Agent a = agent("198.18.3.1");
+        Agent b = agent("198.18.3.2");
+        long t0 = System.nanoTime();
+        var f = a.source().currentAsync(b.address());
+        long callMicros = (System.nanoTime() - t0) / 1000;
+        assertFalse(f.isDone(), "no key yet: the caller gets a future, not a wait");
+        SessionKey k = f.get(TIMEOUT.toMillis() + SLACK_MS, java.util.concurrent.TimeUnit.MILLISECONDS).orElseThrow();
+        System.out.printf("currentAsync returned in %d us; key after the relayed handshake%n", callMicros);
+        var again = a.source().currentAsync(b.address());
+        assertTrue(again.isDone(), "cached: answered at once");
+        assertEquals(k, again.get().orElseThrow());
+        assertEquals(k, b.source().byId(a.address(), k.id()).orElseThrow());
+    }
+
+    @Test
+    void unknownPeerCompletesEmptyAndTheFutureNeverFails() throws Exception {
+        Agent a = agent("198.18.3.11");
+        var f = a.source().currentAsync(InetAddress.getByName("198.18.3.99"));
+        assertTrue(f.get(TIMEOUT.toMillis() + SLACK_MS, java.util.concurrent.TimeUnit.MILLISECONDS).isEmpty());
+    }
+
+    @Test
+    void aPeerTheDirectoryNoLongerKnowsLosesItsSessionsAtRevalidation() throws Exception {
+        Agent a = agent("198.18.3.21");
+        Agent b = agent("198.18.3.22");
+        SessionKey k = a.source().current(b.address()).orElseThrow();
+        assertEquals(k, b.source().byId(a.address(), k.id()).orElseThrow());
+
+        directoryDown = true; // key server unreachable: revalidation changes nothing
+        b.source().revalidate();
+        assertEquals(k, b.source().byId(a.address(), k.id()).orElseThrow());
+        assertEquals(0, b.source().revokedPeers());
+
+        directoryDown = false;
+        directory.remove(a.address()); // the key server revoked A: lookups answer "no key"
+        b.source().revalidate();
+        assertTrue(b.source().byId(a.address(), k.id()).isEmpty(), "A's offer is refused now");
+        assertEquals(1, b.source().revokedPeers());
+    }
+
+    @Test
+    void aKeyIsRenewedAfterItsByteBudget() throws Exception {
+        NoiseKeySource.Settings bytes = new NoiseKeySource.Settings(NoiseProtocol.KK_25519_CHACHAPOLY_SHA256,
+                TIMEOUT, Duration.ofMinutes(2), 1000, Duration.ofSeconds(30), Duration.ofMinutes(5),
+                Duration.ofMinutes(5));
+        NoiseKeyPair ka = NoiseKeyPair.generate(RANDOM);
+        NoiseKeyPair kb = NoiseKeyPair.generate(RANDOM);
+        InetAddress aa = InetAddress.getByName("198.18.3.31");
+        InetAddress ab = InetAddress.getByName("198.18.3.32");
+        directory.put(aa, PeerKey.of(ka.publicKey()));
+        directory.put(ab, PeerKey.of(kb.publicKey()));
+        Agent a = start(aa, ka, PeerKey.of(ka.publicKey()), directory, bytes);
+        start(ab, kb, PeerKey.of(kb.publicKey()), directory, bytes);
+        SessionKey old = a.source().current(ab).orElseThrow();
+        old.countSealed(999);
+        assertEquals(old, a.source().current(ab).orElseThrow(), "within budget");
+        old.countSealed(1);
+        assertEquals(old, a.source().current(ab).orElseThrow(), "spent: still used while the rekey runs");
+        SessionKey fresh = old;
+        long until = System.nanoTime() + TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
+        while (fresh.id() == old.id() && System.nanoTime() < until) {
+            Thread.sleep(5);
+            fresh = a.source().current(ab).orElseThrow();
+        }
+        assertNotEquals(old.id(), fresh.id(), "a new key after the byte budget");
     }
 
     private static void assertEmptyWithinBound(java.util.function.Supplier<Optional<SessionKey>> call) {

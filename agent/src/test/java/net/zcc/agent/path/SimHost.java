@@ -13,7 +13,11 @@ import net.zcc.servicefile.ServiceFile;
 final class SimHost {
     final DataPlane dp;
     private final InMemoryPacketQueue queue = new InMemoryPacketQueue(0, Duration.ofMillis(5));
-    private final PacketBatch batch = new PacketBatch(16);
+    final InMemoryPacketQueue queueView() {
+        return queue;
+    }
+
+    private final PacketBatch batch = new PacketBatch(16, queue);
 
     SimHost(KeySource keys, ServiceFile services) {
         this(keys, services, 1500);
@@ -56,6 +60,38 @@ final class SimHost {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Queues a segment our stack sends and processes it; returns its packet id without waiting
+     * for a verdict (a first SYN may be held). See {@link #settledWithin}.
+     */
+    int sendNoWait(byte[] packet) {
+        try {
+            int id = queue.inject(packet.clone(), QueuedPacket.HOOK_LOCAL_OUT, 0);
+            int n = queue.receive(batch);
+            for (int i = 0; i < n; i++) {
+                dp.process(batch.get(i));
+            }
+            queue.sendVerdicts(batch);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fate of packet {@code id} once settled, waiting at most {@code millis}; null if still held. */
+    InMemoryPacketQueue.Settled settledWithin(int id, long millis) throws InterruptedException {
+        long until = System.nanoTime() + millis * 1_000_000;
+        do {
+            for (InMemoryPacketQueue.Settled s : queue.settled()) {
+                if (s.packetId() == id) {
+                    return s;
+                }
+            }
+            Thread.sleep(1);
+        } while (System.nanoTime() < until);
+        return null;
     }
 
     private byte[] through(byte[] packet, int hook) {
