@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import net.zcc.keyserver.ca.RevocationCheck;
 import net.zcc.keyserver.store.Host;
 import net.zcc.keyserver.store.HostDirectory;
@@ -19,14 +20,15 @@ import net.zcc.keyserver.store.KeyId;
  *
  * <p>Two views: {@link #hostsOnly()} for the relay (approved hosts only) and {@link #hostsAndAdmins()}
  * for XML-RPC, where the configured admin key ids are also let through (their calls are then
- * authorised per method).
+ * authorised per method). The admin set may be live ({@link AdminSet}: {@code --admin} ids plus
+ * {@code <home>/admins}, re-read when the file changes).
  */
 public final class HostAccess {
 
     private record Entry(boolean allowed, long expiresAtNanos) { }
 
     private final HostDirectory hosts;
-    private final Set<KeyId> admins;
+    private final Predicate<KeyId> admins;
     private final long ttlNanos;
     private final ConcurrentHashMap<KeyId, Entry> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a read that raced with a state change is not cached. */
@@ -34,8 +36,13 @@ public final class HostAccess {
 
     /** Creates the check over {@code hosts}; {@code ttl} zero disables caching. */
     public HostAccess(HostDirectory hosts, Set<KeyId> admins, Duration ttl) {
+        this(hosts, Set.copyOf(admins)::contains, ttl);
+    }
+
+    /** Creates the check with an admin test that may change while running (an {@link AdminSet}). */
+    public HostAccess(HostDirectory hosts, Predicate<KeyId> admins, Duration ttl) {
         this.hosts = Objects.requireNonNull(hosts);
-        this.admins = Set.copyOf(admins);
+        this.admins = Objects.requireNonNull(admins);
         this.ttlNanos = ttl.toNanos();
     }
 
@@ -56,7 +63,7 @@ public final class HostAccess {
 
     /** True if {@code id} is a configured administrator. */
     public boolean isAdmin(KeyId id) {
-        return admins.contains(id);
+        return admins.test(id);
     }
 
     /** Forgets the cached state of {@code id}; call after changing it. */

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -14,9 +15,10 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.zcc.keyserver.admin.AdminsFile;
+import net.zcc.keyserver.admin.PublicCaFile;
 import net.zcc.keyserver.api.ApiContext;
 import net.zcc.keyserver.api.ApiHandlers;
-import net.zcc.keyserver.api.TlsKeyRegistry;
 import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.relay.Relay;
 import net.zcc.keyserver.relay.RelayPollServlet;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The key server, wired: Derby store, fleet CA, server TLS identity, XML-RPC with mutual TLS
  * ({@code Enroll.*} anonymous, everything else needs a fleet client certificate whose host is
  * APPROVED, {@code Admin.*} an admin key id), the relay at {@value #RELAY_POLL} and
- * {@value #RELAY_SEND}/&lt;key id&gt;, and a periodic relay sweep.
+ * {@value #RELAY_SEND}/&lt;key id&gt;, and a periodic sweep (relay expiry, spent enrollment tokens).
+ * {@code Admin.revoke} ends the host's waiting relay poll (403) and drops its mailbox at once.
  *
  * <p>{@link #start()} starts the parts in that order; {@link #stop()} stops them in reverse
  * (also after a failed start, for whatever had started). Not restartable: make a new one.
@@ -49,6 +52,8 @@ public final class KeyServer implements AutoCloseable {
     /** The relay's send path prefix. */
     public static final String RELAY_SEND = "/relay/send";
     private static final Logger LOG = LoggerFactory.getLogger(KeyServer.class);
+    /** The fleet CA certificate (public), written into the home at every start. */
+    public static final String PUBLIC_CA_FILE = PublicCaFile.NAME;
     private static final String SERVER_ALIAS = "keyserver";
     private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(30);
 
@@ -58,6 +63,7 @@ public final class KeyServer implements AutoCloseable {
     private HostAccess access;
     private ApiContext api;
     private Relay relay;
+    private EnrollmentTokens tokens;
     private RpcServer rpc;
     private ScheduledExecutorService sweeper;
     private boolean started;
@@ -76,9 +82,10 @@ public final class KeyServer implements AutoCloseable {
         try {
             db = KeyStoreDatabase.open(config.home(), config.dbUser(), config.dbPassword());
             ca = FleetCa.openOrCreate(config.caDirectory(), config.clock());
+            publishCaCertificate();
             char[] tlsPassword = randomPassword();
             List<InetAddress> sans = new ArrayList<>();
-            sans.add(InetAddress.getByName("127.0.0.1"));
+            sans.add(config.bind()); // clients dial this address and verify it against the certificate
             for (InetAddress a : config.serverAddresses()) {
                 if (!sans.contains(a)) {
                     sans.add(a);
@@ -87,17 +94,19 @@ public final class KeyServer implements AutoCloseable {
             KeyStore serverKeys = ca.newServerKeyStore(SERVER_ALIAS, tlsPassword, sans, List.of(),
                     SERVER_CERT_VALIDITY);
             HostDirectory hosts = new HostDirectory(db);
-            access = new HostAccess(hosts, config.admins(), config.revocationCacheTtl());
-            api = new ApiContext(hosts, new EnrollmentTokens(db), ca, new TlsKeyRegistry(), access, config.clock(),
-                    config.clientCertificateValidity());
+            AdminSet admins = AdminSet.open(config.admins(), AdminsFile.in(config.home()), config.revocationCacheTtl());
+            access = new HostAccess(hosts, admins, config.revocationCacheTtl());
             relay = new Relay(config.relayLimits());
+            tokens = new EnrollmentTokens(db);
+            api = new ApiContext(hosts, tokens, ca, access, relay::evict, config.clock(),
+                    config.clientCertificateValidity());
             MutualTls mtls = new MutualTls(ca.trustStore(), access.hostsAndAdmins(), ApiHandlers.POLICY);
-            rpc = new RpcServer(serverKeys, new String(tlsPassword), config.port(), config.rpcLimits(),
+            rpc = new RpcServer(config.bind(), serverKeys, new String(tlsPassword), config.port(), config.rpcLimits(),
                     List.of(RpcHandlers.HEALTH, ApiHandlers.of(api)), mtls);
             mountRelay(rpc.servletContext(), new RelayAccess(access.hostsOnly()));
             rpc.start();
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "relay-sweep");
+                Thread t = new Thread(r, "keyserver-sweep");
                 t.setDaemon(true);
                 return t;
             });
@@ -114,6 +123,14 @@ public final class KeyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the fleet CA certificate to {@code <home>/}{@value #PUBLIC_CA_FILE} (public content) at every
+     * start: the public trust anchor an administrator hands to hosts ({@code zcc enroll --ca-cert}).
+     */
+    private void publishCaCertificate() throws java.io.IOException {
+        PublicCaFile.write(config.home(), ca.certificate());
+    }
+
     private void mountRelay(ServletContextHandler context, RelayAccess relayAccess) {
         FilterHolder filter = new FilterHolder(relayAccess);
         filter.setAsyncSupported(true);
@@ -126,11 +143,25 @@ public final class KeyServer implements AutoCloseable {
                 RELAY_SEND + "/*");
     }
 
-    private void sweep() {
+    /**
+     * One pass of the periodic sweep (every {@code sweepInterval}): expired relay messages are
+     * dropped and wiped, and enrollment tokens that can no longer enroll anyone (expired or used)
+     * are deleted, so the token table holds only live credentials. Each part fails on its own.
+     */
+    void sweep() {
+        Instant now = config.clock().instant();
         try {
-            relay.sweep(config.clock().instant());
+            relay.sweep(now);
         } catch (RuntimeException e) {
             LOG.warn("relay sweep failed: {}", e.toString());
+        }
+        try {
+            int purged = tokens.purgeUnusable(now);
+            if (purged > 0) {
+                LOG.debug("sweep: deleted {} expired or used enrollment tokens", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("token purge failed: {}", e.toString());
         }
     }
 
@@ -171,19 +202,24 @@ public final class KeyServer implements AutoCloseable {
         stop();
     }
 
-    /** {@code https://127.0.0.1:<port>/RPC2}; valid while started. */
+    /** {@code https://<bind address>:<port>/RPC2}; valid while started. */
     public URI rpcUri() {
         return rpc.uri();
     }
 
-    /** {@code https://127.0.0.1:<port>}; valid while started. */
+    /** {@code https://<bind address>:<port>}; valid while started. */
     public URI baseUri() {
-        return URI.create("https://127.0.0.1:" + rpc.port());
+        return rpc.baseUri();
     }
 
     /** The fleet CA (the console issues admin certificates with it); valid after start. */
     public FleetCa fleetCa() {
         return ca;
+    }
+
+    /** The relay (for tests: waiting polls, pending messages); valid after start. */
+    Relay relay() {
+        return relay;
     }
 
     /** The handlers' context, for in-process callers such as the console; valid after start. */

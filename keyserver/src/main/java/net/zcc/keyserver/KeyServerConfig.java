@@ -18,8 +18,8 @@ import net.zcc.keyserver.store.KeyId;
  * @param dbUser the Derby NATIVE user
  * @param dbPassword its password (at least 12 characters); the array is not copied or wiped here
  * @param caDirectory the fleet CA directory (owner-only), opened or created
- * @param port TCP port on 127.0.0.1, 0 for an ephemeral one
- * @param serverAddresses extra IP SANs of the server certificate (127.0.0.1 is always included)
+ * @param port TCP port on {@code bind}, 0 for an ephemeral one
+ * @param serverAddresses extra IP SANs of the server certificate ({@code bind} is always included)
  * @param admins key ids whose client certificates may call {@code Admin.*}
  * @param rpcLimits XML-RPC request limits
  * @param relayLimits relay bounds
@@ -28,14 +28,18 @@ import net.zcc.keyserver.store.KeyId;
  * @param revocationCacheTtl how long a host-state answer is cached (at most 5 s)
  * @param clientCertificateValidity lifetime of client certificates handed out by enrollment
  * @param clock the time source for tokens, state changes and the relay
+ * @param bind the local IP address the TLS connector listens on (never the wildcard: the server
+ *     certificate names it, and clients verify it)
  */
 public record KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path caDirectory, int port,
         List<InetAddress> serverAddresses, Set<KeyId> admins, RpcLimits rpcLimits, RelayLimits relayLimits,
         Duration pollTimeout, Duration sweepInterval, Duration revocationCacheTtl,
-        Duration clientCertificateValidity, Clock clock) {
+        Duration clientCertificateValidity, Clock clock, InetAddress bind) {
 
     /** Longest a cached host state may be trusted. */
     public static final Duration MAX_REVOCATION_CACHE = Duration.ofSeconds(5);
+    /** The default bind address, 127.0.0.1 (not getLoopbackAddress(), which may be ::1). */
+    public static final InetAddress LOOPBACK = ipv4Loopback();
 
     /** Checks the settings. */
     public KeyServerConfig {
@@ -61,44 +65,72 @@ public record KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path 
         }
         requirePositive(clientCertificateValidity, "clientCertificateValidity");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(bind, "bind");
+        if (bind.isAnyLocalAddress() || bind.isMulticastAddress()) {
+            throw new IllegalArgumentException("bind to one local unicast address, not " + bind.getHostAddress());
+        }
     }
 
     /**
      * Defaults: CA in {@code <home>/ca}, port 0, no extra addresses, no admins, default limits,
-     * 20 s polls, 5 s sweeps, 2 s revocation cache, 30-day client certificates, the UTC clock.
+     * 20 s polls, 5 s sweeps, 2 s revocation cache, 30-day client certificates, the UTC clock,
+     * bound to 127.0.0.1.
      */
     public static KeyServerConfig defaults(Path home, String dbUser, char[] dbPassword) {
         return new KeyServerConfig(home, dbUser, dbPassword, home.resolve("ca"), 0, List.of(), Set.of(),
                 RpcLimits.DEFAULT, RelayLimits.DEFAULT, Duration.ofSeconds(20), Duration.ofSeconds(5),
-                Duration.ofSeconds(2), Duration.ofDays(30), Clock.systemUTC());
+                Duration.ofSeconds(2), Duration.ofDays(30), Clock.systemUTC(),
+                LOOPBACK);
     }
 
     /** A copy with another port. */
     public KeyServerConfig withPort(int newPort) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, newPort, serverAddresses, admins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock);
+                clock, bind);
     }
 
     /** A copy with another admin set. */
     public KeyServerConfig withAdmins(Set<KeyId> newAdmins) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, newAdmins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock);
+                clock, bind);
     }
 
     /** A copy with other extra server addresses. */
     public KeyServerConfig withServerAddresses(List<InetAddress> addresses) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, addresses, admins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock);
+                clock, bind);
     }
 
     /** A copy with another relay poll timeout. */
     public KeyServerConfig withPollTimeout(Duration timeout) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
                 rpcLimits, relayLimits, timeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock);
+                clock, bind);
+    }
+
+    /** A copy with another clock (tests move time by hand). */
+    public KeyServerConfig withClock(Clock newClock) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                newClock, bind);
+    }
+
+    /** A copy listening on another local address (127.0.0.2, a namespace's veth address, ::1). */
+    public KeyServerConfig withBind(InetAddress address) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock, address);
+    }
+
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("four bytes are a valid IPv4 address", e);
+        }
     }
 
     private static void requirePositive(Duration d, String name) {

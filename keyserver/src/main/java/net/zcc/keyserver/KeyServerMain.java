@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import net.zcc.keyserver.admin.AdminCli;
+import net.zcc.keyserver.admin.AdminInit;
+import net.zcc.keyserver.admin.AdminsFile;
 import net.zcc.keyserver.store.KeyId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,28 +21,41 @@ import picocli.CommandLine.Option;
 /**
  * Runs the key server until SIGTERM/SIGINT. The database password is read from a file or the
  * environment, never from the command line (which other users can see in {@code ps}).
+ *
+ * <p>Two subcommands for administrators: {@code admin-init} (make an admin credential on this
+ * host, {@link AdminInit}) and {@code admin} (the client, {@link AdminCli}).
  */
 @Command(name = "zcc-keyserver", mixinStandardHelpOptions = true,
-        description = "The ZCC key server: Derby key store, fleet CA, XML-RPC over mutual TLS and the relay.")
+        description = {"The ZCC key server: Derby key store, fleet CA, XML-RPC over mutual TLS and the relay.",
+            "Administrators are the key ids from --admin and from <home>/admins (re-read while running);"
+                + " the fleet CA certificate is written to <home>/ca.crt at every start."},
+        subcommands = {AdminInit.class, AdminCli.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "1:failed to start", "2:usage"})
 public final class KeyServerMain implements Callable<Integer> {
 
     /** Environment variable holding the database password when no file is given. */
     public static final String PASSWORD_ENV = "ZCC_KEYSERVER_DB_PASSWORD";
 
-    @Option(names = "--home", required = true, description = "Home directory (Derby in <home>/keystore, CA in <home>/ca).")
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--home", description = "Home directory (Derby in <home>/keystore, CA in <home>/ca); required.")
     Path home;
 
     @Option(names = "--port", defaultValue = "8443", description = "TLS port (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1",
-            description = "Address to bind; only 127.0.0.1 is supported for now (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Local IP address (IPv4 or IPv6 literal) to listen on; the server certificate names it"
+                    + " (default ${DEFAULT-VALUE}).")
     String bind;
 
     @Option(names = "--address", description = "Extra IP SAN for the server certificate (repeatable).")
     List<String> addresses = new ArrayList<>();
 
-    @Option(names = "--admin", description = "Key id (32 hex digits) allowed to call Admin.* (repeatable).")
+    @Option(names = "--admin",
+            description = "Key id (32 hex digits) allowed to call Admin.* (repeatable); see also <home>/admins.")
     List<String> admins = new ArrayList<>();
 
     @Option(names = "--db-user", defaultValue = "zcc", description = "Derby NATIVE user (default ${DEFAULT-VALUE}).")
@@ -50,10 +66,10 @@ public final class KeyServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"127.0.0.1".equals(bind)) {
-            System.err.println("--bind: only 127.0.0.1 is supported for now");
-            return 2;
+        if (home == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--home'");
         }
+        InetAddress bindAddress = parseBind();
         char[] password = password();
         if (password == null) {
             System.err.println("no database password: use --db-password-file or $" + PASSWORD_ENV);
@@ -61,14 +77,14 @@ public final class KeyServerMain implements Callable<Integer> {
         }
         List<InetAddress> sans = new ArrayList<>();
         for (String a : addresses) {
-            sans.add(InetAddress.getByName(a));
+            sans.add(literal("--address", a));
         }
         Set<KeyId> adminIds = new HashSet<>();
         for (String a : admins) {
             adminIds.add(new KeyId(a));
         }
         KeyServerConfig config = KeyServerConfig.defaults(home, dbUser, password)
-                .withPort(port).withServerAddresses(sans).withAdmins(adminIds);
+                .withPort(port).withServerAddresses(sans).withAdmins(adminIds).withBind(bindAddress);
         KeyServer server = new KeyServer(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -80,9 +96,34 @@ public final class KeyServerMain implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "keyserver-stop"));
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("cannot start the key server on " + bindAddress.getHostAddress() + ":" + port + ": " + e);
+            return 1;
+        }
+        System.err.println("admins: " + adminIds.size() + " from --admin, more from " + AdminsFile.in(home)
+                + " (re-read when it changes)");
         stopped.await();
         return 0;
+    }
+
+    /** A local unicast IP literal: the wildcard would leave the certificate naming no address clients dial. */
+    private InetAddress parseBind() {
+        InetAddress a = literal("--bind", bind);
+        if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--bind: one local address the certificate can name, not " + bind);
+        }
+        return a;
+    }
+
+    private InetAddress literal(String option, String text) {
+        try {
+            return IpLiteral.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
     }
 
     private char[] password() throws java.io.IOException {
@@ -93,8 +134,22 @@ public final class KeyServerMain implements Callable<Integer> {
         return env == null ? null : env.toCharArray();
     }
 
+    /**
+     * The admin client deserialises nothing; this JVM-wide filter is a second wall behind its
+     * fault-only response parser (CVE-2019-17570). Only for the client process: the server's
+     * libraries are left alone. An operator's {@code -Djdk.serialFilter} wins.
+     */
+    private static void denyDeserialisation() {
+        if (java.io.ObjectInputFilter.Config.getSerialFilter() == null) {
+            java.io.ObjectInputFilter.Config.setSerialFilter(java.io.ObjectInputFilter.Config.createFilter("!*"));
+        }
+    }
+
     /** Entry point. */
     public static void main(String[] args) {
+        if (args.length > 0 && "admin".equals(args[0])) {
+            denyDeserialisation();
+        }
         System.exit(new CommandLine(new KeyServerMain()).execute(args));
     }
 }

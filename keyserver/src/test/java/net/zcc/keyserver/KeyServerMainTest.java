@@ -1,6 +1,9 @@
 package net.zcc.keyserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.InetAddress;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,27 @@ class KeyServerMainTest {
     }
 
     @Test
-    void onlyLoopbackBindIsAccepted() {
-        assertEquals(2, new CommandLine(new KeyServerMain()).execute("--home", home.toString(), "--bind", "0.0.0.0"));
+    void bindTakesOneLocalIpLiteralNeitherWildcardNorName() {
+        for (String bad : new String[] {"0.0.0.0", "::", "localhost", "256.1.1.1"}) {
+            assertEquals(2, new CommandLine(new KeyServerMain()).execute("--home", home.toString(), "--bind", bad), bad);
+        }
+    }
+
+    @Test
+    void ipLiteralsParseWithoutNameLookups() throws Exception {
+        assertEquals(InetAddress.getByName("127.0.0.2"), IpLiteral.parse("127.0.0.2"));
+        assertEquals(InetAddress.getByName("2001:2::1"), IpLiteral.parse("[2001:2::1]"));
+        assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse("example.invalid"));
+        assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse("1.2.3"));
+    }
+
+    @Test
+    void adminSubcommandsHaveHelpAndUsageErrors() {
+        assertEquals(0, new CommandLine(new KeyServerMain()).execute("admin-init", "--help"));
+        assertEquals(0, new CommandLine(new KeyServerMain()).execute("admin", "--help"));
+        assertEquals(2, new CommandLine(new KeyServerMain()).execute("admin-init", "--out", home.toString()));
+        assertEquals(2, new CommandLine(new KeyServerMain()).execute("admin-init", "--home", home.toString(),
+                "--out", home.resolve("a").toString(), "--days", "400"));
+        assertEquals(2, new CommandLine(new KeyServerMain()).execute("admin", "token"));
     }
 }

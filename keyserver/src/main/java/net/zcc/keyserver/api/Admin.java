@@ -36,19 +36,32 @@ public class Admin {
         return changed;
     }
 
-    /** Revokes a host for good; false if it is unknown or already revoked. Takes effect at once here. */
+    /**
+     * Revokes a host for good; false if it is unknown or already revoked. Takes effect at once
+     * here: the store first (so no later read can approve it), then the cached answer, then the
+     * relay, which answers the host's waiting long-poll with 403 and drops its mailbox. In that
+     * order a poll that slipped past the access check before the cache was cleared is already
+     * waiting when the relay is told, and is ended too.
+     */
     public boolean revoke(String keyId) throws XmlRpcException {
         KeyId id = authorised(keyId);
         boolean changed = ctx.hosts().revoke(id, ctx.clock().instant());
         ctx.access().invalidate(id);
-        ctx.tlsKeys().remove(id);
+        ctx.revocations().revoked(id);
         return changed;
     }
 
-    /** Adds the X25519 key (base64, 32 bytes) of a host for a scheme. */
+    /**
+     * Adds the X25519 key (base64, 32 bytes) of a host for a scheme. Enrollment already stored the
+     * {@value Keys#STATIC_KEY_SCHEME} key; adding one only helps a host registered before that
+     * (schema step 1), and only with the key its id is derived from.
+     */
     public boolean addKey(String keyId, String scheme, String base64) throws XmlRpcException {
         KeyId id = authorised(keyId);
         HostPublicKey key = key(id, scheme, base64);
+        if (Keys.STATIC_KEY_SCHEME.equals(scheme) && !KeyId.of(key.publicKey()).equals(id)) {
+            throw ApiFaults.fault("the x25519 key must be the static key the key id is derived from");
+        }
         try {
             ctx.hosts().addKey(key, ctx.clock().instant());
         } catch (DuplicateEntryException e) {
@@ -62,12 +75,14 @@ public class Admin {
     /** Replaces the key of a host for a scheme; false if there was none. */
     public boolean modifyKey(String keyId, String scheme, String base64) throws XmlRpcException {
         KeyId id = authorised(keyId);
+        refuseStaticKey(scheme);
         return ctx.hosts().modifyKey(key(id, scheme, base64), ctx.clock().instant());
     }
 
     /** Deletes the key of a host for a scheme; false if there was none. */
     public boolean deleteKey(String keyId, String scheme) throws XmlRpcException {
         KeyId id = authorised(keyId);
+        refuseStaticKey(scheme);
         try {
             return ctx.hosts().deleteKey(id, scheme);
         } catch (IllegalArgumentException e) {
@@ -88,6 +103,25 @@ public class Admin {
         out.put("token", t.token());
         out.put("expiresAt", t.expiresAt().toString());
         return out;
+    }
+
+    /**
+     * Every host the store knows, in key id order, as {@link HostListing} structs: key id, state,
+     * addresses, times. Public material only.
+     */
+    public Object[] hosts() throws XmlRpcException {
+        requireAdmin();
+        return HostListing.structs(ctx.hosts().hosts());
+    }
+
+    /**
+     * The x25519 key is the one the key id is derived from: replacing or deleting it would leave a
+     * host whose id no longer names its key. A host with a new static key enrolls anew.
+     */
+    private static void refuseStaticKey(String scheme) throws XmlRpcException {
+        if (Keys.STATIC_KEY_SCHEME.equals(scheme)) {
+            throw ApiFaults.fault("the x25519 key is the host's enrolled static key and cannot be changed");
+        }
     }
 
     private KeyId authorised(String keyId) throws XmlRpcException {

@@ -15,21 +15,21 @@ import net.zcc.keyserver.store.HostDirectory;
  * @param hosts the host directory
  * @param tokens the enrollment tokens
  * @param ca the fleet CA
- * @param tlsKeys TLS keys given at enrollment (in memory)
  * @param access the cached host-state check, invalidated on every state change made here
+ * @param revocations told of every revocation made here (the relay ends the host's poll and mailbox)
  * @param clock the time source
  * @param clientCertificateValidity lifetime of issued client certificates
  */
-public record ApiContext(HostDirectory hosts, EnrollmentTokens tokens, FleetCa ca, TlsKeyRegistry tlsKeys,
-        HostAccess access, Clock clock, Duration clientCertificateValidity) {
+public record ApiContext(HostDirectory hosts, EnrollmentTokens tokens, FleetCa ca, HostAccess access,
+        RevocationListener revocations, Clock clock, Duration clientCertificateValidity) {
 
     /** Checks for nulls. */
     public ApiContext {
         Objects.requireNonNull(hosts);
         Objects.requireNonNull(tokens);
         Objects.requireNonNull(ca);
-        Objects.requireNonNull(tlsKeys);
         Objects.requireNonNull(access);
+        Objects.requireNonNull(revocations);
         Objects.requireNonNull(clock);
         Objects.requireNonNull(clientCertificateValidity);
     }

@@ -2,6 +2,7 @@ package net.zcc.keyserver.api;
 
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -33,8 +34,11 @@ public class Enroll {
 
     /**
      * Consumes {@code token} and registers the host PENDING under the key id of its X25519 static
-     * public key, owning {@code addresses} (IP literals). Every argument is checked before the token
-     * is consumed; a host or address that is already registered still uses the token up.
+     * public key, owning {@code addresses} (IP literals). The static key is stored under scheme
+     * {@value Keys#STATIC_KEY_SCHEME} (what peers look up for Noise KK once the host is approved) and
+     * the TLS public key in the store, so approval and {@link #certificate} survive a restart. Every
+     * argument is checked before the token is consumed; a host or address that is already
+     * registered still uses the token up.
      *
      * @return the host's key id (32 hex digits)
      */
@@ -57,11 +61,10 @@ public class Enroll {
         }
         Host host;
         try {
-            host = ctx.hosts().register(x25519, owned, ctx.clock().instant());
+            host = ctx.hosts().register(x25519, owned, tls.getEncoded(), ctx.clock().instant());
         } catch (DuplicateEntryException e) {
             throw ApiFaults.fault("this host key or one of its addresses is already registered");
         }
-        ctx.tlsKeys().put(host.keyId(), tls.getEncoded());
         return host.keyId().hex();
     }
 
@@ -73,7 +76,9 @@ public class Enroll {
         KeyId id = ApiFaults.keyId(keyIdHex);
         PublicKey tls = ApiFaults.tlsPublicKey(tlsPublicKeyBase64);
         boolean approved = ctx.hosts().host(id).map(Host::state).filter(HostState.APPROVED::equals).isPresent();
-        if (!approved || !ctx.tlsKeys().matches(id, tls.getEncoded())) {
+        boolean sameKey = ctx.hosts().tlsPublicKey(id)
+                .filter(known -> MessageDigest.isEqual(known, tls.getEncoded())).isPresent();
+        if (!approved || !sameKey) {
             throw ApiFaults.fault("no certificate: the host is not approved or the TLS key does not match");
         }
         X509Certificate cert;

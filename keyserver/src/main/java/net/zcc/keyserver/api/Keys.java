@@ -9,6 +9,13 @@ import org.apache.xmlrpc.XmlRpcException;
 /** {@code Keys.*}: needs a client certificate of an approved host or an admin. */
 public class Keys {
 
+    /**
+     * The scheme of a host's X25519 static public key, stored at enrollment: an agent calls
+     * {@code Keys.lookup(peerAddress, "x25519")} for the key its Noise KK handshake needs.
+     * Administrators add keys under other schemes with {@code Admin.addKey}.
+     */
+    public static final String STATIC_KEY_SCHEME = HostPublicKey.STATIC_KEY_SCHEME;
+
     private final ApiContext ctx;
 
     /** A handler over {@code ctx}. */

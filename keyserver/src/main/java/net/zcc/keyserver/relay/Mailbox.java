@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * The messages waiting for one host, and at most one waiting poll. Every method must be called
@@ -14,8 +13,11 @@ import net.zcc.keyserver.store.KeyId;
  */
 final class Mailbox {
 
-    /** A waiting message; the relay owns {@code body} and wipes it when it leaves. */
-    private record Entry(KeyId from, byte[] body, Instant expires) {
+    /**
+     * A waiting message; the relay owns {@code body} and wipes it when it leaves. {@code senderKey}
+     * is the sender's public static key, shared by all its entries (never written to).
+     */
+    private record Entry(byte[] senderKey, byte[] body, Instant expires) {
     }
 
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -37,8 +39,8 @@ final class Mailbox {
         return queue.isEmpty() && waiter == null;
     }
 
-    void add(KeyId from, byte[] body, Instant expires) {
-        queue.addLast(new Entry(from, body, expires));
+    void add(byte[] senderKey, byte[] body, Instant expires) {
+        queue.addLast(new Entry(senderKey, body, expires));
         bytes += body.length;
     }
 
@@ -60,11 +62,22 @@ final class Mailbox {
         return freed;
     }
 
+    /** Drops and wipes every waiting message (the host was revoked); returns the bytes freed. */
+    int discard() {
+        int freed = bytes;
+        for (Entry e : queue) {
+            Arrays.fill(e.body(), (byte) 0);
+        }
+        queue.clear();
+        bytes = 0;
+        return freed;
+    }
+
     /** Hands every waiting message out as a fresh copy and wipes the relay's own bytes. */
     List<Delivered> drain() {
         List<Delivered> out = new ArrayList<>(queue.size());
         for (Entry e : queue) {
-            out.add(new Delivered(e.from(), e.body().clone()));
+            out.add(new Delivered(e.senderKey().clone(), e.body().clone()));
             Arrays.fill(e.body(), (byte) 0);
         }
         queue.clear();

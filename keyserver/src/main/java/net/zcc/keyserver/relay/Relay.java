@@ -44,14 +44,22 @@ public final class Relay {
      *
      * <p>The relay takes ownership of {@code message}: it wipes the array when the message is
      * delivered (the receiver gets a copy), expires, or is refused. The caller must not reuse it.
+     * {@code senderKey} (public) is copied and delivered with the message; the sender's key id is
+     * derived from it, so the caller must have checked it is the authenticated sender's key.
      *
+     * @param senderKey the sender's X25519 static public key, 32 bytes
      * @return {@link SendResult#QUEUED}, or the reason the message was refused
      */
-    public SendResult send(KeyId from, KeyId to, byte[] message, Instant now) {
-        Objects.requireNonNull(from);
+    public SendResult send(byte[] senderKey, KeyId to, byte[] message, Instant now) {
         Objects.requireNonNull(to);
         Objects.requireNonNull(message);
         Objects.requireNonNull(now);
+        if (senderKey == null || senderKey.length != RelayWire.SENDER_KEY_BYTES) {
+            Arrays.fill(message, (byte) 0);
+            throw new IllegalArgumentException("a sender key is " + RelayWire.SENDER_KEY_BYTES + " bytes");
+        }
+        byte[] key = senderKey.clone();
+        KeyId from = KeyId.of(key);
         SendResult result = precheck(from, to, message);
         if (result != SendResult.QUEUED) {
             return refuse(from, to, message, result);
@@ -69,7 +77,7 @@ public final class Relay {
                 if (result != SendResult.QUEUED) {
                     break;
                 }
-                box.add(from, message, now.plus(limits.ttl()));
+                box.add(key, message, now.plus(limits.ttl()));
                 if (box.waiter != null && box.waiter.claim()) {
                     taker = box.waiter;
                     box.waiter = null;
@@ -151,6 +159,36 @@ public final class Relay {
             LOG.debug("relay: sweep expired {} bytes", freed);
         }
         return freed;
+    }
+
+    /**
+     * Ends everything the relay holds for a revoked {@code host}: its waiting poll completes at
+     * once, {@link RelayPoll#revoked() marked revoked}, and its mailbox is dropped with every
+     * message wiped. Messages the host sent to others are left to their TTL: their receivers
+     * look the sender's key up and find none once it is revoked.
+     *
+     * @return the number of messages dropped
+     */
+    public int evict(KeyId host) {
+        Mailbox box = boxes.remove(host);
+        if (box == null) {
+            return 0;
+        }
+        RelayPoll waiter;
+        int dropped;
+        synchronized (box) {
+            box.dead = true; // a sender or poller holding it looks again and makes a fresh one
+            dropped = box.size();
+            release(box.discard());
+            waiter = box.waiter;
+            box.waiter = null;
+        }
+        if (waiter != null) {
+            waiter.revoke(); // outside the lock, as every completion
+        }
+        LOG.debug("relay: evicted {} ({} messages dropped, poll {})", host, dropped,
+                waiter != null ? "ended" : "none");
+        return dropped;
     }
 
     /** Returns the bytes of all waiting messages. */

@@ -16,6 +16,8 @@ public final class RelayPoll {
     private final Relay relay;
     private final Mailbox box;
     private final AtomicBoolean claimed = new AtomicBoolean();
+    /** Set before the result completes when the host was revoked while waiting. */
+    private volatile boolean revoked;
     private final CompletableFuture<List<Delivered>> result = new CompletableFuture<>();
 
     RelayPoll(Relay relay, Mailbox box) {
@@ -41,6 +43,25 @@ public final class RelayPoll {
         if (!claim()) {
             return false;
         }
+        result.complete(List.of());
+        return true;
+    }
+
+    /**
+     * True if the poll ended because its host was revoked ({@link Relay#evict}); then the result
+     * is empty and the caller must refuse the requester instead of answering "no messages".
+     * Valid once {@link #result()} is complete.
+     */
+    public boolean revoked() {
+        return revoked;
+    }
+
+    /** Ends the poll empty and marked revoked, unless already decided; called by the relay. */
+    boolean revoke() {
+        if (!claim()) {
+            return false;
+        }
+        revoked = true;
         result.complete(List.of());
         return true;
     }

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST <mount>} with an empty body: a long-poll for the requesting host's messages.
  *
- * <p>Answers 200 with {@code application/octet-stream} in the {@link RelayWire} format: the
- * messages, or an empty body after the poll timeout. 401 without a requester, 413 if the request
- * has a body. The wait is asynchronous (Servlet 6 {@code startAsync}): a waiting poll holds a
+ * <p>Answers 200 with {@code application/octet-stream} in the {@link RelayWire} format: frames of
+ * sender static key (32) ‖ length (2) ‖ message, or an empty body after the poll timeout. 401
+ * without a requester, 413 if the request has a body, 403 "host revoked" at once when the host is
+ * revoked while its poll waits ({@link Relay#evict}). The wait is asynchronous (Servlet 6 {@code startAsync}): a waiting poll holds a
  * connection and a few hundred bytes, not a thread. Must be mounted with async support on.
  */
 public final class RelayPollServlet extends HttpServlet {
@@ -70,8 +71,13 @@ public final class RelayPollServlet extends HttpServlet {
             return;
         }
         RelayPoll poll = relay.poll(host.get(), clock.instant());
+        if (!poll.result().isDone() && requester.of(req).isEmpty()) {
+            // Revoked between the access check and the poll's registration: the revocation may
+            // have evicted the mailbox before this poll was in it, so end it here, not at timeout.
+            relay.evict(host.get());
+        }
         if (poll.result().isDone()) {
-            write(resp, poll.result().join()); // messages were waiting: answer on this thread
+            answer(resp, poll, poll.result().join()); // decided already: answer on this thread
             return;
         }
         AsyncContext async = req.startAsync();
@@ -79,7 +85,7 @@ public final class RelayPollServlet extends HttpServlet {
         // Completes the exchange on whichever thread decides the poll: a send, a timeout, an error.
         CompletableFuture<Void> answered = poll.result().thenAccept(messages -> {
             try {
-                write((HttpServletResponse) async.getResponse(), messages);
+                answer((HttpServletResponse) async.getResponse(), poll, messages);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("relay: poll answer to {} failed: {}", host.get(), e.toString());
             } finally {
@@ -87,6 +93,16 @@ public final class RelayPollServlet extends HttpServlet {
             }
         });
         async.addListener(new Expiry(poll, answered));
+    }
+
+    private static void answer(HttpServletResponse resp, RelayPoll poll, List<Delivered> messages)
+            throws IOException {
+        if (poll.revoked()) {
+            resp.setHeader("Connection", "close");
+            RelaySendServlet.text(resp, HttpServletResponse.SC_FORBIDDEN, "host revoked");
+        } else {
+            write(resp, messages);
+        }
     }
 
     /** Writes the frames and wipes every copy of the message bytes this servlet holds. */

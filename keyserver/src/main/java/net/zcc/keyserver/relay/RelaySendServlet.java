@@ -6,20 +6,29 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import net.zcc.keyserver.store.KeyId;
 
 /**
- * {@code POST <mount>/<destination key id hex>} with the raw handshake message as the body.
+ * {@code POST <mount>/<destination key id hex>} with body = the sender's own X25519 static public
+ * key (32 bytes) ‖ the handshake message ({@link RelayWire}). The key travels with the message to
+ * the destination, whose Noise KK needs it.
  *
- * <p>Answers 204 when queued; 400 for a bad key id or an empty body; 401 without a requester;
- * 413 for a body over the message limit; 429 when the destination's mailbox is full; 503 when the
- * relay is full. Refusals carry the fixed reason as text. The body is read into one bounded array
- * and handed to the relay, which wipes it.
+ * <p>Answers 204 when queued; 400 for a bad key id, a body shorter than 33 bytes or a send to
+ * oneself; 401 without a requester; 403 "sender key does not match the client certificate" when
+ * {@link KeyId#of} of the first 32 bytes is not the requester's key id; 413 for a message over the
+ * limit; 429 when the destination's mailbox is full; 503 when the relay is full. Refusals carry
+ * the fixed reason as text. The body is read into one bounded array, the message copied out of it
+ * and handed to the relay, which wipes it; the body array is wiped here.
  */
 public final class RelaySendServlet extends HttpServlet {
 
+    /** The 403 reason when the body's sender key is not the certificate's. */
+    public static final String WRONG_SENDER_KEY = "sender key does not match the client certificate";
+    /** The 400 reason for a body without a whole sender key and at least one message byte. */
+    public static final String SHORT_BODY = "body is the sender's 32-byte static key followed by the message";
     private static final long serialVersionUID = 1L;
     private final transient Relay relay;
     private final transient RequesterId requester;
@@ -45,7 +54,7 @@ public final class RelaySendServlet extends HttpServlet {
             text(resp, HttpServletResponse.SC_BAD_REQUEST, "destination must be /<32 lower-case hex digits>");
             return;
         }
-        int max = relay.limits().maxMessageBytes();
+        int max = RelayWire.SENDER_KEY_BYTES + relay.limits().maxMessageBytes();
         // Refuse on the declared length before reading anything.
         if (req.getContentLengthLong() > max) {
             text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, SendResult.TOO_LARGE.reason());
@@ -56,7 +65,20 @@ public final class RelaySendServlet extends HttpServlet {
             text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, SendResult.TOO_LARGE.reason());
             return;
         }
-        SendResult result = relay.send(from.get(), to, body, clock.instant());
+        byte[] senderKey = Arrays.copyOf(body, Math.min(body.length, RelayWire.SENDER_KEY_BYTES));
+        byte[] message = body.length < RelayWire.MIN_SEND_BODY ? null
+                : Arrays.copyOfRange(body, RelayWire.SENDER_KEY_BYTES, body.length);
+        Arrays.fill(body, (byte) 0);
+        if (message == null) {
+            text(resp, HttpServletResponse.SC_BAD_REQUEST, SHORT_BODY);
+            return;
+        }
+        if (!KeyId.of(senderKey).equals(from.get())) {
+            Arrays.fill(message, (byte) 0);
+            text(resp, HttpServletResponse.SC_FORBIDDEN, WRONG_SENDER_KEY);
+            return;
+        }
+        SendResult result = relay.send(senderKey, to, message, clock.instant());
         switch (result) {
             case QUEUED -> resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
             case EMPTY, SELF -> text(resp, HttpServletResponse.SC_BAD_REQUEST, result.reason());

@@ -5,28 +5,40 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import net.zcc.keyserver.store.KeyId;
 
 /**
- * The poll response body: zero or more frames, back to back, and nothing else.
+ * The relay's two binary bodies.
  *
+ * <p><b>Send</b> ({@code POST /relay/send/<destination key id hex>}):
  * <pre>
- * frame = sender key id (16 bytes, raw; the hex form is {@link KeyId#hex()})
- *         length        (2 bytes, unsigned big-endian, 1..65535)
- *         message       (length bytes)
+ * body = sender static key (32 bytes: the sender's own X25519 static public key)
+ *        message           (1..maxMessageBytes bytes: the Noise handshake message)
  * </pre>
+ * The server refuses the body unless {@link KeyId#of} of its first 32 bytes is the key id of the
+ * client certificate that sent it, so a host can only speak with its own key.
  *
- * An empty body means the poll timed out with no message. Binary because Noise messages are
- * binary and small; no count field because the body length (Content-Length) delimits it.
+ * <p><b>Poll response</b> ({@code POST /relay/poll}): zero or more frames, back to back, and
+ * nothing else.
+ * <pre>
+ * frame = sender static key (32 bytes, raw X25519 public key; its key id is {@link KeyId#of})
+ *         length            (2 bytes, unsigned big-endian, 1..65535)
+ *         message           (length bytes)
+ * </pre>
+ * An empty body means the poll timed out with no message. The full static key, not only its
+ * 16-byte id, because the receiver's Noise KK needs the initiator's static key to answer.
+ * Binary because Noise messages are binary and small; no count field because the body length
+ * (Content-Length) delimits it.
  */
 public final class RelayWire {
 
-    /** Bytes of a raw key id. */
-    public static final int KEY_ID_BYTES = 16;
+    /** Bytes of a sender's X25519 static public key, in a send body and in a frame. */
+    public static final int SENDER_KEY_BYTES = KeyId.X25519_KEY_BYTES;
     /** Bytes of a frame before its message. */
-    public static final int FRAME_HEADER_BYTES = KEY_ID_BYTES + 2;
+    public static final int FRAME_HEADER_BYTES = SENDER_KEY_BYTES + 2;
+    /** The smallest send body: the sender key and a one-byte message. */
+    public static final int MIN_SEND_BODY = SENDER_KEY_BYTES + 1;
 
     private RelayWire() {
     }
@@ -39,7 +51,7 @@ public final class RelayWire {
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         for (Delivered d : messages) {
-            out.put(HexFormat.of().parseHex(d.from().hex()));
+            d.putSenderKey(out);
             out.putShort((short) d.message().length);
             out.put(d.message());
         }
@@ -58,17 +70,30 @@ public final class RelayWire {
             if (in.remaining() < FRAME_HEADER_BYTES) {
                 throw new IllegalArgumentException("truncated frame header");
             }
-            byte[] id = new byte[KEY_ID_BYTES];
-            in.get(id);
+            byte[] key = new byte[SENDER_KEY_BYTES];
+            in.get(key);
             int length = Short.toUnsignedInt(in.getShort());
             if (length == 0 || in.remaining() < length) {
                 throw new IllegalArgumentException("bad frame length");
             }
             byte[] message = new byte[length];
             in.get(message);
-            out.add(new Delivered(new KeyId(HexFormat.of().formatHex(id)), message));
+            out.add(new Delivered(key, message));
         }
         return out;
+    }
+
+    /**
+     * Encodes a send body: {@code senderKey ‖ message}. The result holds message bytes: the
+     * caller wipes it after use.
+     */
+    public static byte[] sendBody(byte[] senderKey, byte[] message) {
+        if (senderKey.length != SENDER_KEY_BYTES) {
+            throw new IllegalArgumentException("a sender key is " + SENDER_KEY_BYTES + " bytes");
+        }
+        byte[] body = Arrays.copyOf(senderKey, SENDER_KEY_BYTES + message.length);
+        System.arraycopy(message, 0, body, SENDER_KEY_BYTES, message.length);
+        return body;
     }
 
     /**

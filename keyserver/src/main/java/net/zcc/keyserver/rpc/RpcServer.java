@@ -1,5 +1,7 @@
 package net.zcc.keyserver.rpc;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.security.KeyStore;
 import java.util.List;
@@ -19,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The key server's XML-RPC endpoint: Jetty with one TLS connector on 127.0.0.1, serving
+ * The key server's XML-RPC endpoint: Jetty with one TLS connector on one local address (127.0.0.1
+ * unless given another), serving
  * {@link XmlRpcJakartaServlet} at {@value #PATH}.
  *
  * <p>A Jetty lifecycle bean: {@code start()} binds and serves, {@code stop()} or {@link #close()}
@@ -30,11 +33,13 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
 
     /** The servlet path, the conventional XML-RPC one. */
     public static final String PATH = "/RPC2";
+    /** The host of the constructors that take none (an IP literal: no name lookup). */
     static final String HOST = "127.0.0.1";
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
     /** Idle TLS connections are dropped after this; the relay's long-polls will need their own timeout. */
     private static final long IDLE_TIMEOUT_MS = 30_000;
 
+    private final InetAddress host;
     private final Server server;
     private final ServerConnector connector;
     private final ServletContextHandler context;
@@ -67,10 +72,20 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
      */
     public RpcServer(KeyStore keyStore, String keyPassword, int port, RpcLimits limits, List<RpcHandlers> handlers,
             MutualTls mtls) throws Exception {
+        this(InetAddress.getByName(HOST), keyStore, keyPassword, port, limits, handlers, mtls);
+    }
+
+    /**
+     * As {@link #RpcServer(KeyStore, String, int, RpcLimits, List, MutualTls)}, listening on
+     * {@code host} (an IP address of this machine; the server certificate should name it).
+     */
+    public RpcServer(InetAddress host, KeyStore keyStore, String keyPassword, int port, RpcLimits limits,
+            List<RpcHandlers> handlers, MutualTls mtls) throws Exception {
+        this.host = java.util.Objects.requireNonNull(host, "host");
         SafeSaxParsers.install();
         // Few threads: calls are short, and the relay's long-polls will be async, not parked threads.
         server = new Server(new QueuedThreadPool(32, 4));
-        connector = tlsConnector(server, keyStore, keyPassword, port, mtls);
+        connector = tlsConnector(server, host, keyStore, keyPassword, port, mtls);
         server.addConnector(connector);
         context = context(mapping(handlers), limits, mtls);
         server.setHandler(context);
@@ -105,9 +120,19 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         return connector.getLocalPort();
     }
 
-    /** Returns {@code https://127.0.0.1:<port>/RPC2}; valid after {@link #start()}. */
+    /** Returns {@code https://<host>:<port>/RPC2}; valid after {@link #start()}. */
     public URI uri() {
-        return URI.create("https://" + HOST + ":" + port() + PATH);
+        return URI.create(baseUri() + PATH);
+    }
+
+    /** Returns {@code https://<host>:<port>} (an IPv6 host in brackets); valid after {@link #start()}. */
+    public URI baseUri() {
+        String h = host.getHostAddress();
+        if (host instanceof Inet6Address) {
+            int scope = h.indexOf('%'); // a scope id has no place in a URI host
+            h = "[" + (scope < 0 ? h : h.substring(0, scope)) + "]";
+        }
+        return URI.create("https://" + h + ":" + port());
     }
 
     /** Stops serving and releases the port; safe to call twice. */
@@ -116,8 +141,8 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         stop();
     }
 
-    private static ServerConnector tlsConnector(Server server, KeyStore keyStore, String keyPassword, int port,
-            MutualTls mtls) {
+    private static ServerConnector tlsConnector(Server server, InetAddress host, KeyStore keyStore,
+            String keyPassword, int port, MutualTls mtls) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(keyStore);
         tls.setKeyManagerPassword(keyPassword);
@@ -136,7 +161,7 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         http.addCustomizer(new SecureRequestCustomizer());
         ServerConnector c = new ServerConnector(server,
                 new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
-        c.setHost(HOST);
+        c.setHost(host.getHostAddress());
         c.setPort(port);
         c.setIdleTimeout(IDLE_TIMEOUT_MS);
         return c;

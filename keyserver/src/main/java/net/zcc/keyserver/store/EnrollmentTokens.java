@@ -3,6 +3,7 @@ package net.zcc.keyserver.store;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -71,13 +72,30 @@ public final class EnrollmentTokens {
         });
     }
 
-    /** Deletes tokens that expired before {@code now}; returns how many. */
-    public int purgeExpired(Instant now) {
-        return db.inTransaction("purging expired enrollment tokens", c -> {
+    /**
+     * Deletes every token that can no longer enroll anyone: expired ones (expiry at or before
+     * {@code now}) and used ones. Nothing reads a used token again: a second use fails the same
+     * way whether its row says CONSUMED or is gone, so used rows are not kept at all.
+     *
+     * @return how many rows were deleted
+     */
+    public int purgeUnusable(Instant now) {
+        return db.inTransaction("purging unusable enrollment tokens", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM ENROLLMENT_TOKENS WHERE EXPIRES_AT_MS <= ?")) {
+                    "DELETE FROM ENROLLMENT_TOKENS WHERE CONSUMED = TRUE OR EXPIRES_AT_MS <= ?")) {
                 ps.setLong(1, now.toEpochMilli());
                 return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** How many token rows are stored, used or not (for tests and monitoring). */
+    public int stored() {
+        return db.inTransaction("counting enrollment tokens", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ENROLLMENT_TOKENS");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
         });
     }

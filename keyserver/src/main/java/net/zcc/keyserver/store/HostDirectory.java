@@ -24,28 +24,46 @@ public final class HostDirectory {
         this.db = Objects.requireNonNull(db, "db");
     }
 
+    /** Longest TLS public key kept (DER); the column holds twice this many hex digits. */
+    public static final int MAX_TLS_KEY_BYTES = 1024;
+
+    /** As {@link #register(byte[], List, byte[], Instant)} with no TLS key on record. */
+    public Host register(byte[] staticPublicKey, List<InetAddress> addresses, Instant now) {
+        return register(staticPublicKey, addresses, null, now);
+    }
+
     /**
      * Registers a host as {@link HostState#PENDING} under the key id of its X25519 static
-     * public key, owning {@code addresses}.
+     * public key, owning {@code addresses}, in one transaction with its static key (scheme
+     * {@link HostPublicKey#STATIC_KEY_SCHEME}, served once the host is approved) and the TLS
+     * public key it will ask a certificate for (kept in the store so a restart does not lose it).
      *
+     * @param tlsPublicKey DER SubjectPublicKeyInfo, at most {@link #MAX_TLS_KEY_BYTES}; null for none
      * @throws DuplicateEntryException if the key id or one of the addresses is taken
      */
-    public Host register(byte[] staticPublicKey, List<InetAddress> addresses, Instant now) {
+    public Host register(byte[] staticPublicKey, List<InetAddress> addresses, byte[] tlsPublicKey, Instant now) {
         KeyId id = KeyId.of(staticPublicKey);
+        HostPublicKey staticKey = new HostPublicKey(id, HostPublicKey.STATIC_KEY_SCHEME, staticPublicKey);
         List<InetAddress> owned = List.copyOf(addresses);
         if (owned.isEmpty()) {
             throw new IllegalArgumentException("a host owns at least one address");
         }
+        if (tlsPublicKey != null && (tlsPublicKey.length == 0 || tlsPublicKey.length > MAX_TLS_KEY_BYTES)) {
+            throw new IllegalArgumentException("a TLS public key is 1.." + MAX_TLS_KEY_BYTES + " bytes");
+        }
+        String tlsHex = tlsPublicKey == null ? null : HexFormat.of().formatHex(tlsPublicKey);
         long at = now.toEpochMilli();
         return db.inTransaction("registering host " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO HOSTS"
-                    + " (KEY_ID, HOST_STATE, CREATED_AT_MS, UPDATED_AT_MS) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO HOSTS (KEY_ID, HOST_STATE,"
+                    + " CREATED_AT_MS, UPDATED_AT_MS, TLS_PUBLIC_KEY_HEX) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, id.hex());
                 ps.setString(2, HostState.PENDING.name());
                 ps.setLong(3, at);
                 ps.setLong(4, at);
+                ps.setString(5, tlsHex);
                 ps.executeUpdate();
             }
+            insertKey(c, staticKey, at);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO HOST_ADDRESSES (ADDRESS, KEY_ID) VALUES (?, ?)")) {
                 for (InetAddress address : owned) {
@@ -55,6 +73,23 @@ public final class HostDirectory {
                 }
             }
             return readHost(c, id).orElseThrow();
+        });
+    }
+
+    /**
+     * The TLS public key (DER) {@code id} enrolled with; empty for an unknown host, one registered
+     * without it, or a revoked one.
+     */
+    public Optional<byte[]> tlsPublicKey(KeyId id) {
+        return db.inTransaction("reading the TLS key of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TLS_PUBLIC_KEY_HEX FROM HOSTS WHERE KEY_ID = ?")) {
+                ps.setString(1, id.hex());
+                try (ResultSet rs = ps.executeQuery()) {
+                    String hex = rs.next() ? rs.getString(1) : null;
+                    return Optional.ofNullable(hex).map(HexFormat.of()::parseHex);
+                }
+            }
         });
     }
 
@@ -68,12 +103,15 @@ public final class HostDirectory {
         return changeState(id, HostState.PENDING, HostState.APPROVED, now);
     }
 
-    /** Revokes a host for good; returns false if it is unknown or already revoked. */
+    /**
+     * Revokes a host for good; returns false if it is unknown or already revoked. Its TLS key is
+     * forgotten too: nothing may be certified for it again.
+     */
     public boolean revoke(KeyId id, Instant now) {
         long at = now.toEpochMilli();
         return db.inTransaction("revoking host " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?,"
-                    + " UPDATED_AT_MS = ? WHERE KEY_ID = ? AND HOST_STATE <> ?")) {
+                    + " UPDATED_AT_MS = ?, TLS_PUBLIC_KEY_HEX = NULL WHERE KEY_ID = ? AND HOST_STATE <> ?")) {
                 ps.setString(1, HostState.REVOKED.name());
                 ps.setLong(2, at);
                 ps.setString(3, id.hex());
@@ -90,16 +128,19 @@ public final class HostDirectory {
      * @throws StoreException if the host is unknown
      */
     public void addKey(HostPublicKey key, Instant now) {
-        db.inTransaction("adding the " + key.scheme() + " key of " + key.keyId(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO PUBLIC_KEYS"
-                    + " (KEY_ID, SCHEME, PUBLIC_KEY_HEX, UPDATED_AT_MS) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, key.keyId().hex());
-                ps.setString(2, key.scheme());
-                ps.setString(3, key.publicKeyHex());
-                ps.setLong(4, now.toEpochMilli());
-                return ps.executeUpdate();
-            }
-        });
+        db.inTransaction("adding the " + key.scheme() + " key of " + key.keyId(),
+                c -> insertKey(c, key, now.toEpochMilli()));
+    }
+
+    private static int insertKey(Connection c, HostPublicKey key, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO PUBLIC_KEYS"
+                + " (KEY_ID, SCHEME, PUBLIC_KEY_HEX, UPDATED_AT_MS) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, key.keyId().hex());
+            ps.setString(2, key.scheme());
+            ps.setString(3, key.publicKeyHex());
+            ps.setLong(4, at);
+            return ps.executeUpdate();
+        }
     }
 
     /** Replaces the key for a (host, scheme); returns false if there was none. */
@@ -166,6 +207,24 @@ public final class HostDirectory {
                     return rs.next() ? Optional.of(toKey(rs)) : Optional.<HostPublicKey>empty();
                 }
             }
+        });
+    }
+
+    /** Every host, in key id order, each with its addresses and state (the admin's listing). */
+    public List<Host> hosts() {
+        return db.inTransaction("listing hosts", c -> {
+            List<KeyId> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT KEY_ID FROM HOSTS ORDER BY KEY_ID");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(new KeyId(rs.getString(1)));
+                }
+            }
+            List<Host> all = new ArrayList<>(ids.size());
+            for (KeyId id : ids) {
+                readHost(c, id).ifPresent(all::add);
+            }
+            return all;
         });
     }
 

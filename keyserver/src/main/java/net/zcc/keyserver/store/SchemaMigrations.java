@@ -39,7 +39,12 @@ final class SchemaMigrations {
                     "CREATE TABLE ENROLLMENT_TOKENS ("
                             + " TOKEN_HASH CHAR(64) NOT NULL PRIMARY KEY,"
                             + " EXPIRES_AT_MS BIGINT NOT NULL,"
-                            + " CONSUMED BOOLEAN NOT NULL)")));
+                            + " CONSUMED BOOLEAN NOT NULL)")),
+            // The TLS public key (DER SubjectPublicKeyInfo, hex) a host gave at enrollment, so a
+            // restart between enrollment and approval does not lose it. NULL for hosts registered
+            // before this step, and cleared on revocation. Enrollment limits the DER to 1024 bytes.
+            new Migration(2, List.of(
+                    "ALTER TABLE HOSTS ADD COLUMN TLS_PUBLIC_KEY_HEX VARCHAR(2048)")));
 
     /** The schema version this code writes and reads. */
     static int latestVersion() {

@@ -24,13 +24,23 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RelayTest {
 
-    static final KeyId A = id(1);
-    static final KeyId B = id(2);
+    static final byte[] KEY_A = key(1);
+    static final byte[] KEY_B = key(2);
+    static final KeyId A = KeyId.of(KEY_A);
+    static final KeyId B = KeyId.of(KEY_B);
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final RelayLimits SMALL = new RelayLimits(100, 3, 200, 1000, Duration.ofSeconds(30));
 
     static KeyId id(int n) {
         return new KeyId(String.format("%032x", n));
+    }
+
+    /** A deterministic stand-in for host n's X25519 static public key. */
+    static byte[] key(int n) {
+        byte[] k = new byte[KeyId.X25519_KEY_BYTES];
+        java.nio.ByteBuffer.wrap(k).putInt(n);
+        k[31] = 0x5a;
+        return k;
     }
 
     static byte[] msg(int len, int fill) {
@@ -53,12 +63,13 @@ class RelayTest {
         Relay r = new Relay(SMALL);
         byte[] m1 = msg(10, 7);
         byte[] m2 = msg(20, 9);
-        assertEquals(SendResult.QUEUED, r.send(A, B, m1, T0));
-        assertEquals(SendResult.QUEUED, r.send(A, B, m2, T0));
+        assertEquals(SendResult.QUEUED, r.send(KEY_A, B, m1, T0));
+        assertEquals(SendResult.QUEUED, r.send(KEY_A, B, m2, T0));
         assertEquals(30, r.pendingBytes());
         List<Delivered> got = r.poll(B, T0).result().join();
         assertEquals(2, got.size());
         assertEquals(A, got.get(0).from());
+        assertArrayEquals(KEY_A, got.get(0).senderKey(), "the sender's static key travels with the message");
         assertArrayEquals(msg(10, 7), got.get(0).message());
         assertArrayEquals(msg(20, 9), got.get(1).message());
         assertTrue(zero(m1) && zero(m2), "relay's own bytes wiped on delivery");
@@ -70,24 +81,24 @@ class RelayTest {
     void enforcesBounds() {
         Relay r = new Relay(SMALL);
         byte[] big = msg(101, 1);
-        assertEquals(SendResult.TOO_LARGE, r.send(A, B, big, T0));
+        assertEquals(SendResult.TOO_LARGE, r.send(KEY_A, B, big, T0));
         assertTrue(zero(big), "refused message wiped too");
-        assertEquals(SendResult.EMPTY, r.send(A, B, new byte[0], T0));
-        assertEquals(SendResult.SELF, r.send(A, A, msg(1, 1), T0));
-        assertEquals(SendResult.QUEUED, r.send(A, B, msg(100, 1), T0));
-        assertEquals(SendResult.QUEUED, r.send(A, B, msg(100, 1), T0));
-        assertEquals(SendResult.HOST_FULL_BYTES, r.send(A, B, msg(1, 1), T0));
+        assertEquals(SendResult.EMPTY, r.send(KEY_A, B, new byte[0], T0));
+        assertEquals(SendResult.SELF, r.send(KEY_A, A, msg(1, 1), T0));
+        assertEquals(SendResult.QUEUED, r.send(KEY_A, B, msg(100, 1), T0));
+        assertEquals(SendResult.QUEUED, r.send(KEY_A, B, msg(100, 1), T0));
+        assertEquals(SendResult.HOST_FULL_BYTES, r.send(KEY_A, B, msg(1, 1), T0));
         Relay counts = new Relay(SMALL);
         for (int i = 0; i < 3; i++) {
-            assertEquals(SendResult.QUEUED, counts.send(A, B, msg(1, 1), T0));
+            assertEquals(SendResult.QUEUED, counts.send(KEY_A, B, msg(1, 1), T0));
         }
-        assertEquals(SendResult.HOST_FULL_MESSAGES, counts.send(A, B, msg(1, 1), T0));
+        assertEquals(SendResult.HOST_FULL_MESSAGES, counts.send(KEY_A, B, msg(1, 1), T0));
         Relay total = new Relay(SMALL); // 1000 bytes in all: five hosts of 200
         for (int i = 10; i < 15; i++) {
-            assertEquals(SendResult.QUEUED, total.send(A, id(i), msg(100, 1), T0));
-            assertEquals(SendResult.QUEUED, total.send(A, id(i), msg(100, 1), T0));
+            assertEquals(SendResult.QUEUED, total.send(KEY_A, id(i), msg(100, 1), T0));
+            assertEquals(SendResult.QUEUED, total.send(KEY_A, id(i), msg(100, 1), T0));
         }
-        assertEquals(SendResult.RELAY_FULL, total.send(A, id(99), msg(1, 1), T0));
+        assertEquals(SendResult.RELAY_FULL, total.send(KEY_A, id(99), msg(1, 1), T0));
         assertEquals(1000, total.pendingBytes());
     }
 
@@ -96,11 +107,11 @@ class RelayTest {
         Relay r = new Relay(SMALL);
         byte[] m1 = msg(50, 3);
         byte[] m2 = msg(50, 4);
-        r.send(A, B, m1, T0);
-        r.send(A, id(5), m2, T0);
+        r.send(KEY_A, B, m1, T0);
+        r.send(KEY_A, id(5), m2, T0);
         Instant later = T0.plusSeconds(30);
         assertTrue(r.poll(B, T0.plusSeconds(29)).result().isDone(), "still there just before the TTL");
-        r.send(A, B, msg(5, 5), T0);
+        r.send(KEY_A, B, msg(5, 5), T0);
         assertFalse(r.poll(B, later).result().isDone(), "expired on access");
         assertEquals(50, r.sweep(later));
         assertTrue(zero(m1) && zero(m2));
@@ -114,7 +125,7 @@ class RelayTest {
         assertFalse(p.result().isDone());
         assertEquals(1, r.waitingPolls());
         byte[] m = msg(8, 2);
-        r.send(A, B, m, T0);
+        r.send(KEY_A, B, m, T0);
         List<Delivered> got = p.result().join();
         assertEquals(1, got.size());
         assertArrayEquals(msg(8, 2), got.get(0).message());
@@ -125,7 +136,7 @@ class RelayTest {
         CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(q::expire);
         assertEquals(List.of(), q.result().join());
         assertEquals(0, r.waitingPolls());
-        r.send(A, B, msg(1, 1), T0);
+        r.send(KEY_A, B, msg(1, 1), T0);
         assertEquals(1, r.pendingMessages(B), "a message after the timeout waits for the next poll");
     }
 
@@ -135,7 +146,7 @@ class RelayTest {
         RelayPoll old = r.poll(B, T0);
         RelayPoll fresh = r.poll(B, T0);
         assertEquals(List.of(), old.result().join());
-        r.send(A, B, msg(1, 1), T0);
+        r.send(KEY_A, B, msg(1, 1), T0);
         assertEquals(1, fresh.result().join().size());
     }
 
@@ -153,7 +164,7 @@ class RelayTest {
                 await(go);
                 for (int i = 0; i < each; i++) {
                     byte[] m = java.nio.ByteBuffer.allocate(8).putInt(sender).putInt(i).array();
-                    assertEquals(SendResult.QUEUED, r.send(id(100 + sender), B, m, T0));
+                    assertEquals(SendResult.QUEUED, r.send(key(100 + sender), B, m, T0));
                 }
             }, pool));
         }
@@ -171,6 +182,37 @@ class RelayTest {
         CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
         pool.shutdown();
         assertEquals(0, r.pendingBytes());
+    }
+
+    @Test
+    void evictEndsTheWaitingPollMarkedRevokedAndWipesTheMailbox() {
+        Relay r = new Relay(SMALL);
+        RelayPoll waiting = r.poll(B, T0);
+        assertEquals(0, r.evict(B));
+        assertTrue(waiting.result().isDone(), "ended at once, not at its timeout");
+        assertTrue(waiting.revoked());
+        assertEquals(List.of(), waiting.result().join());
+        assertEquals(0, r.waitingPolls());
+
+        byte[] m = msg(40, 6);
+        assertEquals(SendResult.QUEUED, r.send(KEY_A, B, m, T0));
+        assertEquals(1, r.evict(B));
+        assertTrue(zero(m), "dropped message wiped");
+        assertEquals(0, r.pendingBytes());
+        assertEquals(0, r.pendingMessages(B));
+        RelayPoll later = r.poll(B, T0);
+        assertFalse(later.result().isDone(), "nothing kept for the evicted host");
+        assertFalse(later.revoked());
+        assertEquals(0, r.evict(A), "a host with no mailbox: nothing to do");
+    }
+
+    @Test
+    void aSenderKeyOfTheWrongLengthIsRefusedAndTheMessageWiped() {
+        Relay r = new Relay(SMALL);
+        byte[] m = msg(4, 3);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> r.send(new byte[16], B, m, T0));
+        assertTrue(zero(m));
     }
 
     private static void await(CountDownLatch l) {

@@ -19,7 +19,6 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -27,20 +26,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.store.KeyId;
+import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
-import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
-import org.apache.xmlrpc.client.XmlRpcSun15HttpTransportFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,18 +171,10 @@ class RpcMutualTlsTest {
         if (issuer != null) {
             KeyPair pair = FleetCa.newEcKeyPair();
             X509Certificate cert = issuer.issueClientCertificate(id, pair.getPublic(), Duration.ofDays(1));
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("client", pair.getPrivate(), PW, new Certificate[] {cert, issuer.certificate()});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, PW);
-            kms = new KeyManager[] {new AlwaysPresent((X509KeyManager) kmf.getKeyManagers()[0], "client")};
+            KeyManager[] plain = TlsClients.keyManagers(issuer, pair, cert);
+            kms = new KeyManager[] {new AlwaysPresent((X509KeyManager) plain[0], "client")};
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(fleet.trustStore());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kms, tmf.getTrustManagers(), null);
-        return ctx;
+        return TlsClients.context(fleet.trustStore(), kms);
     }
 
     private static XmlRpcClient xmlRpc(SSLContext ctx) throws Exception {
@@ -194,25 +182,11 @@ class RpcMutualTlsTest {
     }
 
     private static XmlRpcClient xmlRpc(RpcServer target, SSLContext ctx) throws Exception {
-        XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
-        config.setServerURL(target.uri().toURL());
-        config.setEnabledForExtensions(false);
-        config.setConnectionTimeout((int) RpcClients.TIMEOUT.toMillis());
-        config.setReplyTimeout((int) RpcClients.TIMEOUT.toMillis());
-        XmlRpcClient client = new XmlRpcClient();
-        client.setConfig(config);
-        XmlRpcSun15HttpTransportFactory transport = new XmlRpcSun15HttpTransportFactory(client);
-        transport.setSSLSocketFactory(ctx.getSocketFactory());
-        client.setTransportFactory(transport);
-        return client;
+        return TlsClients.xmlRpc(target.uri(), ctx);
     }
 
     private static HttpClient http(SSLContext ctx) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .sslContext(ctx)
-                .connectTimeout(RpcClients.TIMEOUT)
-                .build();
+        return TlsClients.http(ctx);
     }
 
     /** Handshakes, sends a ping and reads the answer on a raw TLS socket, all bounded by 10 s. */

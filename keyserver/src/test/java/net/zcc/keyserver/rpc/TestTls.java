@@ -8,7 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import net.zcc.keyserver.testing.TlsClients;
 
 /**
  * A throwaway server identity for tests, made with the JDK's keytool (no extra dependency):
@@ -47,11 +47,7 @@ final class TestTls {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("rpc", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return TlsClients.context(trust, null);
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {

@@ -56,7 +56,22 @@ class EnrollmentTokensTest {
         IssuedToken b = tokens.issue(NOW, TEN_MINUTES);
         assertFalse(tokens.consumeToken(a.token(), a.expiresAt()));
         assertTrue(tokens.consumeToken(b.token(), b.expiresAt().minusMillis(1)));
-        assertEquals(2, tokens.purgeExpired(a.expiresAt()));
+        assertEquals(2, tokens.purgeUnusable(a.expiresAt()));
+    }
+
+    @Test
+    void purgeDeletesUsedAndExpiredTokensAndKeepsUsableOnes() {
+        IssuedToken used = tokens.issue(NOW, TEN_MINUTES);
+        IssuedToken shortLived = tokens.issue(NOW, Duration.ofMinutes(1));
+        IssuedToken live = tokens.issue(NOW, TEN_MINUTES);
+        assertTrue(tokens.consumeToken(used.token(), NOW));
+        assertEquals(3, tokens.stored());
+        assertEquals(1, tokens.purgeUnusable(NOW), "used: deleted at once");
+        assertEquals(0, tokens.purgeUnusable(shortLived.expiresAt().minusMillis(1)), "still usable");
+        assertEquals(1, tokens.purgeUnusable(shortLived.expiresAt()), "expired from its expiry on");
+        assertEquals(1, tokens.stored());
+        assertFalse(tokens.consumeToken(used.token(), NOW), "a purged used token stays refused");
+        assertTrue(tokens.consumeToken(live.token(), NOW));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package net.zcc.keyserver.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,12 +77,40 @@ class HostDirectoryTest {
         HostPublicKey second = new HostPublicKey(id, "chacha20", TestStores.publicKey("rotated"));
         assertTrue(hosts.modifyKey(second, NOW));
         assertEquals(second, hosts.publicKeyFor(v4, "chacha20").orElseThrow());
-        assertEquals(List.of(second), hosts.keysOf(id));
+        assertEquals(List.of(second, new HostPublicKey(id, HostPublicKey.STATIC_KEY_SCHEME, key)), hosts.keysOf(id));
 
         assertTrue(hosts.deleteKey(id, "chacha20"));
         assertFalse(hosts.deleteKey(id, "chacha20"));
         assertFalse(hosts.modifyKey(second, NOW));
         assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "chacha20"));
+    }
+
+    @Test
+    void registrationStoresTheStaticKeyUnderX25519ServedOnlyWhileApproved() {
+        byte[] key = TestStores.publicKey("host-s");
+        KeyId id = hosts.register(key, List.of(v4), NOW).keyId();
+        HostPublicKey expected = new HostPublicKey(id, "x25519", key);
+        assertEquals(List.of(expected), hosts.keysOf(id));
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "x25519"), "pending");
+        assertTrue(hosts.approve(id, NOW));
+        assertEquals(expected, hosts.publicKeyFor(v4, "x25519").orElseThrow());
+        assertThrows(DuplicateEntryException.class, () -> hosts.addKey(expected, NOW));
+        assertTrue(hosts.revoke(id, NOW));
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "x25519"), "revoked");
+    }
+
+    @Test
+    void theEnrollmentTlsKeyIsKeptUntilRevocation() {
+        byte[] tls = TestStores.publicKey("tls-key");
+        KeyId id = hosts.register(TestStores.publicKey("host-t"), List.of(v4), tls, NOW).keyId();
+        assertArrayEquals(tls, hosts.tlsPublicKey(id).orElseThrow());
+        assertEquals(Optional.empty(), hosts.tlsPublicKey(KeyId.of(TestStores.publicKey("nobody"))));
+        assertTrue(hosts.approve(id, NOW));
+        assertArrayEquals(tls, hosts.tlsPublicKey(id).orElseThrow());
+        assertTrue(hosts.revoke(id, NOW));
+        assertEquals(Optional.empty(), hosts.tlsPublicKey(id), "forgotten on revocation");
+        assertThrows(IllegalArgumentException.class, () -> hosts.register(TestStores.publicKey("big"),
+                List.of(v6), new byte[HostDirectory.MAX_TLS_KEY_BYTES + 1], NOW));
     }
 
     @Test

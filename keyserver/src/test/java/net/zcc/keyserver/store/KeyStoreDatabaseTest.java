@@ -1,5 +1,6 @@
 package net.zcc.keyserver.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyStoreDatabaseTest {
-    private static final Migration EXTRA = new Migration(2, List.of("CREATE TABLE EXTRA_STEP (N INTEGER)"));
+    private static final int LATEST = SchemaMigrations.latestVersion();
+    private static final Migration EXTRA = new Migration(LATEST + 1, List.of("CREATE TABLE EXTRA_STEP (N INTEGER)"));
+    private static final List<Migration> FIRST_ONLY = List.of(SchemaMigrations.ALL.get(0));
 
     @TempDir
     Path home;
@@ -28,7 +31,7 @@ class KeyStoreDatabaseTest {
         }
         try (KeyStoreDatabase db = TestStores.open(home)) {
             assertEquals(SchemaMigrations.latestVersion(), db.schemaVersion());
-            assertEquals(1, count(db, "SELECT COUNT(*) FROM SCHEMA_VERSION"));
+            assertEquals(SchemaMigrations.ALL.size(), count(db, "SELECT COUNT(*) FROM SCHEMA_VERSION"), "one row per step");
         }
     }
 
@@ -52,19 +55,45 @@ class KeyStoreDatabaseTest {
         KeyStoreDatabase.open(home, TestStores.USER, TestStores.PASSWORD.toCharArray(),
                 SchemaMigrations.ALL).close();
         try (KeyStoreDatabase db = KeyStoreDatabase.open(home, TestStores.USER,
-                TestStores.PASSWORD.toCharArray(), List.of(SchemaMigrations.ALL.get(0), EXTRA))) {
-            assertEquals(2, db.schemaVersion());
+                TestStores.PASSWORD.toCharArray(), withExtra())) {
+            assertEquals(LATEST + 1, db.schemaVersion());
             assertEquals(0, count(db, "SELECT COUNT(*) FROM EXTRA_STEP"));
         }
     }
 
     @Test
+    void aVersionOneStoreIsMigratedKeepingItsHostsWithoutATlsKey() throws Exception {
+        byte[] key = TestStores.publicKey("old");
+        Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
+        try (KeyStoreDatabase db = KeyStoreDatabase.open(home, TestStores.USER, TestStores.PASSWORD.toCharArray(),
+                FIRST_ONLY)) {
+            db.inTransaction("a version-1 host", c -> {
+                try (Statement s = c.createStatement()) {
+                    return s.executeUpdate("INSERT INTO HOSTS (KEY_ID, HOST_STATE, CREATED_AT_MS, UPDATED_AT_MS)"
+                            + " VALUES ('" + KeyId.of(key).hex() + "', 'PENDING', 1, 1)");
+                }
+            });
+        }
+        try (KeyStoreDatabase db = TestStores.open(home)) {
+            assertEquals(LATEST, db.schemaVersion());
+            HostDirectory hosts = new HostDirectory(db);
+            assertEquals(HostState.PENDING, hosts.host(KeyId.of(key)).orElseThrow().state());
+            assertEquals(java.util.Optional.empty(), hosts.tlsPublicKey(KeyId.of(key)), "none on record");
+            byte[] tls = TestStores.publicKey("tls");
+            KeyId fresh = hosts.register(TestStores.publicKey("new"), List.of(InetAddress.getByName("198.18.10.7")),
+                    tls, now).keyId();
+            assertArrayEquals(tls, hosts.tlsPublicKey(fresh).orElseThrow());
+        }
+    }
+
+    @Test
     void failedStepRollsBackEntirely() {
-        TestStores.open(home).close();
+        KeyStoreDatabase.open(home, TestStores.USER, TestStores.PASSWORD.toCharArray(), FIRST_ONLY).close();
         Migration broken = new Migration(2, List.of("CREATE TABLE HALF_DONE (N INTEGER)", "NOT SQL"));
         assertThrows(StoreException.class, () -> KeyStoreDatabase.open(home, TestStores.USER,
                 TestStores.PASSWORD.toCharArray(), List.of(SchemaMigrations.ALL.get(0), broken)));
-        try (KeyStoreDatabase db = TestStores.open(home)) {
+        try (KeyStoreDatabase db = KeyStoreDatabase.open(home, TestStores.USER, TestStores.PASSWORD.toCharArray(),
+                FIRST_ONLY)) {
             assertEquals(1, db.schemaVersion());
             assertThrows(StoreException.class, () -> count(db, "SELECT COUNT(*) FROM HALF_DONE"));
         }
@@ -72,11 +101,10 @@ class KeyStoreDatabaseTest {
 
     @Test
     void newerSchemaIsRefused() {
-        KeyStoreDatabase.open(home, TestStores.USER, TestStores.PASSWORD.toCharArray(),
-                List.of(SchemaMigrations.ALL.get(0), EXTRA)).close();
+        KeyStoreDatabase.open(home, TestStores.USER, TestStores.PASSWORD.toCharArray(), withExtra()).close();
         StoreException e = assertThrows(StoreException.class, () -> TestStores.open(home));
-        assertTrue(rootMessage(e).contains("version 2"), rootMessage(e));
-        assertTrue(rootMessage(e).contains("knows only up to version 1"), rootMessage(e));
+        assertTrue(rootMessage(e).contains("version " + (LATEST + 1)), rootMessage(e));
+        assertTrue(rootMessage(e).contains("knows only up to version " + LATEST), rootMessage(e));
     }
 
     @Test
@@ -107,6 +135,12 @@ class KeyStoreDatabaseTest {
         Files.setPosixFilePermissions(props, PosixFilePermissions.fromString("rw-r--r--"));
         StoreException e = assertThrows(StoreException.class, () -> TestStores.open(home));
         assertTrue(e.getMessage().contains("group or others"), e.getMessage());
+    }
+
+    private static List<Migration> withExtra() {
+        List<Migration> all = new java.util.ArrayList<>(SchemaMigrations.ALL);
+        all.add(EXTRA);
+        return all;
     }
 
     private static long count(KeyStoreDatabase db, String sql) {
