@@ -10,6 +10,7 @@ import net.zcc.agent.configd.Interception;
 import net.zcc.agent.configd.NftRenderer;
 import net.zcc.agent.configd.RuleOptions;
 import net.zcc.agent.configd.ServiceFileStore;
+import net.zcc.agent.remote.SerialFilter;
 import net.zcc.servicefile.Schemes;
 import net.zcc.servicefile.Service;
 import net.zcc.servicefile.ServiceFile;
@@ -31,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "zcc", mixinStandardHelpOptions = true, version = "zcc 0.1.0",
         description = "Edit the ZCC service file and reload zcc_configd.",
         subcommands = {ZccTool.ServiceCmd.class, ZccTool.Validate.class, ZccTool.Export.class, ZccTool.Reload.class,
-                ZccTool.Keygen.class, ZccTool.Stats.class, CommandLine.HelpCommand.class},
+                ZccTool.Keygen.class, ZccTool.Stats.class, EnrollCmd.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -56,6 +57,7 @@ public final class ZccTool implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        SerialFilter.denyAll(); // before anything could deserialise (CVE-2019-17570 in the XML-RPC client)
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

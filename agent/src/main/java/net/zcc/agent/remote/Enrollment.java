@@ -1,0 +1,128 @@
+package net.zcc.agent.remote;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.zcc.servicefile.HostLiteral;
+
+/**
+ * The host's side of enrollment, both anonymous calls: {@code Enroll.request} (one-time token,
+ * static key, addresses, TLS public key) and, after an administrator approved the key id,
+ * {@code Enroll.certificate}. A certificate is kept only if it is for this host's TLS key and key
+ * id and signed by the fleet CA this host already trusts.
+ */
+public final class Enrollment implements AutoCloseable {
+
+    /** Start of the key server's fault text while the host is not approved (or the key differs). */
+    static final String NOT_YET = "no certificate";
+    private static final String HOST_URI_PREFIX = "zcc:host:";
+    private static final int SAN_URI = 6;
+
+    private final AgentIdentity identity;
+    /** One anonymous client for the whole enrollment: polling for approval reuses its connection. */
+    private final KeyServerClient anonymous;
+
+    private Enrollment(AgentIdentity identity, KeyServerClient anonymous) {
+        this.identity = identity;
+        this.anonymous = anonymous;
+    }
+
+    /** An enrollment of {@code identity} with the key server it names. */
+    public static Enrollment of(AgentIdentity identity) throws IOException {
+        return new Enrollment(identity, KeyServerClient.anonymous(identity));
+    }
+
+    /**
+     * Sends the enrollment request.
+     *
+     * @return the key id the server registered, which is this host's
+     * @throws KeyServerFault if the server refused (token unknown, expired or used; key or address
+     *     already registered)
+     * @throws IOException if there was no usable answer
+     */
+    public String request(String token, List<InetAddress> addresses) throws IOException {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("a host enrolls with at least one address");
+        }
+        Object[] literals = addresses.stream().map(HostLiteral::format).toArray();
+        Base64.Encoder b64 = Base64.getEncoder();
+        Object id = anonymous.call("Enroll.request", token, b64.encodeToString(identity.staticKey().bytes()), literals,
+                b64.encodeToString(identity.tlsPublicKey().getEncoded()));
+        if (!identity.keyId().equals(id)) {
+            throw new IOException("Enroll.request: the key server registered key id " + printable(id)
+                    + ", not this host's " + identity.keyId());
+        }
+        return identity.keyId();
+    }
+
+    /**
+     * Asks for the client certificate once.
+     *
+     * @return the identity with the certificate saved, or empty while the host is not approved
+     * @throws KeyServerFault for any other refusal
+     * @throws IOException if there was no usable answer, or the certificate is not for this host
+     */
+    public Optional<AgentIdentity> fetchCertificate() throws IOException {
+        Object answer;
+        try {
+            answer = anonymous.call("Enroll.certificate", identity.keyId(),
+                    Base64.getEncoder().encodeToString(identity.tlsPublicKey().getEncoded()));
+        } catch (KeyServerFault f) {
+            if (f.faultString().startsWith(NOT_YET)) {
+                return Optional.empty();
+            }
+            throw f;
+        }
+        if (!(answer instanceof Map<?, ?> m) || !(m.get("certificate") instanceof String pem)) {
+            throw new IOException("Enroll.certificate: the key server's answer holds no certificate");
+        }
+        X509Certificate cert = Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), "Enroll.certificate");
+        check(identity, cert);
+        return Optional.of(identity.withClientCertificate(cert));
+    }
+
+    @Override
+    public void close() {
+        anonymous.close();
+    }
+
+    /** Refuses a certificate that is not the fleet CA's, not for our TLS key or not for our key id. */
+    static void check(AgentIdentity identity, X509Certificate cert) throws IOException {
+        try {
+            cert.verify(identity.fleetCa().getPublicKey());
+            cert.checkValidity();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the issued certificate is not signed by the fleet CA " + identity.fleetCaFingerprint()
+                    + " or is not valid now");
+        }
+        if (!cert.getPublicKey().equals(identity.tlsPublicKey())) {
+            throw new IOException("the issued certificate is for another TLS key");
+        }
+        if (!namesHost(cert, identity.keyId())) {
+            throw new IOException("the issued certificate does not name key id " + identity.keyId());
+        }
+    }
+
+    private static boolean namesHost(X509Certificate cert, String keyId) {
+        try {
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+            return sans != null && sans.stream().anyMatch(san -> san.size() >= 2
+                    && Integer.valueOf(SAN_URI).equals(san.get(0)) && (HOST_URI_PREFIX + keyId).equals(san.get(1)));
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static String printable(Object o) {
+        String s = String.valueOf(o);
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s.replaceAll("\\p{Cntrl}", " ");
+    }
+}

@@ -1,0 +1,165 @@
+package net.zcc.agent.remote;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.XmlRpcRequest;
+import org.apache.xmlrpc.client.XmlRpcClient;
+import org.apache.xmlrpc.client.XmlRpcClientException;
+import org.apache.xmlrpc.client.XmlRpcStreamTransport;
+import org.apache.xmlrpc.client.XmlRpcTransport;
+import org.apache.xmlrpc.client.XmlRpcTransportFactoryImpl;
+import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.XMLReader;
+
+/**
+ * XML-RPC over java.net.http: the library writes the request and we parse the response with
+ * {@link FaultOnlyResponseParser}, {@link CoreTypesOnly} types and a {@link HardenedSax} reader.
+ *
+ * <p>Why java.net.http and not the library's {@code XmlRpcSun15HttpTransportFactory}: one
+ * {@link HttpClient} then serves XML-RPC and the relay with one TLS context and one pool of
+ * kept-alive connections; it verifies the host name by default, uses no proxy unless told, has
+ * a per-request timeout, and keeps us off HttpURLConnection's JVM-global settings.
+ *
+ * <p>Failures reach the caller as: {@link Fault} (the server answered with a fault),
+ * or {@link XmlRpcClientException} whose cause is an {@link IOException} (no usable answer).
+ */
+final class HttpClientTransport extends XmlRpcStreamTransport {
+
+    /** Longest response read: key server answers are a few KiB. */
+    static final int MAX_RESPONSE_BYTES = 256 * 1024;
+
+    /** A fault answered by the server: code and text only. */
+    static final class Fault extends XmlRpcException {
+        private static final long serialVersionUID = 1L;
+
+        Fault(int code, String text) {
+            super(code, text);
+        }
+    }
+
+    /** Makes one transport per call; they share the client. */
+    static final class Factory extends XmlRpcTransportFactoryImpl {
+        private final HttpClient http;
+        private final URI endpoint;
+        private final Duration timeout;
+
+        Factory(XmlRpcClient client, HttpClient http, URI endpoint, Duration timeout) {
+            super(client);
+            this.http = http;
+            this.endpoint = endpoint;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public XmlRpcTransport getTransport() {
+            return new HttpClientTransport(getClient(), http, endpoint, timeout);
+        }
+    }
+
+    private final HttpClient http;
+    private final URI endpoint;
+    private final Duration timeout;
+
+    private HttpClientTransport(XmlRpcClient client, HttpClient http, URI endpoint, Duration timeout) {
+        super(client);
+        this.http = http;
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Object sendRequest(XmlRpcRequest request) throws XmlRpcException {
+        byte[] body = write(request);
+        HttpRequest post = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw failure("cannot reach the key server at " + endpoint.getRawAuthority() + ": " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new XmlRpcClientException("interrupted", new InterruptedIOException("interrupted"));
+        }
+        byte[] xml;
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure("the key server answered HTTP " + response.statusCode());
+            }
+            xml = Bounded.read(in, MAX_RESPONSE_BYTES, "key server response");
+        } catch (IOException e) {
+            throw failure("cannot read the key server's answer: " + describe(e));
+        }
+        return readResponse((XmlRpcStreamRequestConfig) request.getConfig(), new ByteArrayInputStream(xml));
+    }
+
+    @Override
+    protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream in) throws XmlRpcException {
+        FaultOnlyResponseParser parser = new FaultOnlyResponseParser(config, getClient().getTypeFactory());
+        try {
+            XMLReader reader = HardenedSax.newReader();
+            reader.setContentHandler(parser);
+            reader.parse(new InputSource(in));
+        } catch (SAXException | IOException | RuntimeException e) {
+            throw new XmlRpcClientException("malformed response from the key server: " + e.getMessage(),
+                    new IOException("malformed response from the key server"));
+        }
+        if (!parser.isSuccess()) {
+            throw new Fault(parser.faultCode(), parser.faultString());
+        }
+        return parser.getResult();
+    }
+
+    /** No usable answer: the IOException cause tells the caller it was not a fault. */
+    private static XmlRpcClientException failure(String why) {
+        return new XmlRpcClientException(why, new IOException(why));
+    }
+
+    /** Some JDK exceptions (ConnectException from java.net.http) carry no message. */
+    static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private byte[] write(XmlRpcRequest request) throws XmlRpcException {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            newReqWriter(request).write(out);
+            return out.toByteArray();
+        } catch (IOException | SAXException e) {
+            throw new XmlRpcClientException("cannot write the request: " + e.getMessage(), new IOException(e.getMessage()));
+        }
+    }
+
+    // The stream hooks of the base class are unused: sendRequest above does the whole exchange.
+
+    @Override
+    protected void close() {
+    }
+
+    @Override
+    protected boolean isResponseGzipCompressed(XmlRpcStreamRequestConfig config) {
+        return false;
+    }
+
+    @Override
+    protected InputStream getInputStream() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected void writeRequest(ReqWriter writer) {
+        throw new UnsupportedOperationException();
+    }
+}

@@ -1,0 +1,33 @@
+package net.zcc.agent.remote;
+
+import java.net.URI;
+
+/** The key server's address as the agent accepts it: {@code https://HOST:PORT}, nothing more. */
+final class KeyServerUrl {
+
+    /** The XML-RPC endpoint under the server URL. */
+    static final String RPC_PATH = "/RPC2";
+    /** The relay's long-poll endpoint. */
+    static final String RELAY_POLL = "/relay/poll";
+    /** The relay's send endpoint; the destination key id follows as the last path segment. */
+    static final String RELAY_SEND = "/relay/send/";
+
+    private KeyServerUrl() {
+    }
+
+    /**
+     * Returns {@code https://HOST:PORT} of {@code url}.
+     *
+     * @throws IllegalArgumentException for another scheme, no host or port, user info, a path,
+     *     a query or a fragment
+     */
+    static URI check(URI url) {
+        if (url == null || !"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 0
+                || url.getRawUserInfo() != null || (url.getRawPath() != null && !url.getRawPath().isEmpty()
+                        && !url.getRawPath().equals("/"))
+                || url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException("the key server URL must be https://HOST:PORT, got " + url);
+        }
+        return URI.create("https://" + url.getRawAuthority());
+    }
+}
