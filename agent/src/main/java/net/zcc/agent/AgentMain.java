@@ -12,6 +12,9 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        // Before anything could deserialise: the key server client must never turn bytes from the
+        // network into objects (CVE-2019-17570), and nothing else in the agent needs to.
+        net.zcc.agent.remote.SerialFilter.denyAll();
         System.exit(ConfigDaemon.main(args, AgentPlane::new));
     }
 }

@@ -16,7 +16,13 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import net.zcc.agent.configd.ConfigDaemon.PlaneSettings;
 import net.zcc.agent.configd.PacketPlane;
+import java.security.SecureRandom;
+import java.time.Clock;
 import net.zcc.agent.keys.KeySource;
+import net.zcc.agent.keys.NoiseKeySource;
+import net.zcc.agent.noise.SecureRandomKeyPairSource;
+import net.zcc.agent.remote.AgentIdentity;
+import net.zcc.agent.remote.KeyServerClient;
 import net.zcc.agent.keys.SessionKey;
 import net.zcc.agent.keys.StaticKeySource;
 import net.zcc.agent.nfqueue.NetlinkPacketQueue;
@@ -34,6 +40,8 @@ final class AgentPlane implements PacketPlane {
     private DataPlane data;
     private QueueSet queues;
     private ScheduledExecutorService housekeeping;
+    private KeyServerClient keyServer;
+    private NoiseKeySource noise;
 
     AgentPlane(PlaneSettings settings) {
         this.settings = settings;
@@ -56,15 +64,24 @@ final class AgentPlane implements PacketPlane {
         housekeeping.scheduleWithFixedDelay(this::writeStats, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** A missing key file is not fatal (nothing can be protected yet); an unsafe one is. */
+    /**
+     * An enrolled identity (with its client certificate) means the key server: Noise handshakes
+     * over its relay. Otherwise the pre-shared key file. A missing key file is not fatal
+     * (nothing can be protected yet); an unsafe one is.
+     */
     private KeySource loadKeys() throws IOException {
+        Optional<KeySource> enrolled = enrolledKeys();
+        if (enrolled.isPresent()) {
+            return enrolled.get();
+        }
         try {
             StaticKeySource keys = StaticKeySource.load(settings.keyFile());
             LOG.log(Level.INFO, "keys: {0}", keys);
             return keys;
         } catch (NoSuchFileException e) {
-            LOG.log(Level.WARNING, "no key file {0}: protected services are refused (require) or run in plaintext"
-                    + " (opportunistic) until one exists and the agent restarts", settings.keyFile());
+            LOG.log(Level.WARNING, "no key file {0} and no enrolled identity in {1}: protected services are refused"
+                    + " (require) or run in plaintext (opportunistic) until one exists and the agent restarts",
+                    settings.keyFile(), settings.identity());
             return new KeySource() {
                 @Override
                 public Optional<SessionKey> current(java.net.InetAddress peer) {
@@ -77,6 +94,26 @@ final class AgentPlane implements PacketPlane {
                 }
             };
         }
+    }
+
+    private Optional<KeySource> enrolledKeys() throws IOException {
+        if (!Files.isDirectory(settings.identity())) {
+            return Optional.empty();
+        }
+        AgentIdentity identity = AgentIdentity.load(settings.identity());
+        if (identity.clientCertificate().isEmpty()) {
+            LOG.log(Level.WARNING, "identity {0} is enrolled but not approved yet (no certificate; run zcc enroll"
+                    + " --finish): using the key file meanwhile", settings.identity());
+            return Optional.empty();
+        }
+        keyServer = KeyServerClient.open(identity);
+        NoiseKeySource source = new NoiseKeySource(identity.noiseKeyPair(), keyServer.peerDirectory(),
+                keyServer.relayTransport(), NoiseKeySource.Settings.defaults(), Clock.systemUTC(),
+                new SecureRandomKeyPairSource(new SecureRandom()));
+        source.start();
+        noise = source;
+        LOG.log(Level.INFO, "keys: relayed Noise handshakes via {0} as host {1}", identity.server(), identity.keyId());
+        return Optional.of(source);
     }
 
     private void registerMBeans() {
@@ -103,6 +140,9 @@ final class AgentPlane implements PacketPlane {
     private void writeStats() {
         try {
             StringBuilder sb = new StringBuilder(DataPlaneStats.asProperties(data));
+            if (noise != null) {
+                sb.append("revoked_peers=").append(noise.revokedPeers()).append('\n');
+            }
             queues.stats().forEach(q -> sb.append("queue.").append(q.queueNumber()).append(".received=")
                     .append(q.received()).append('\n').append("queue.").append(q.queueNumber())
                     .append(".malformed=").append(q.malformed()).append('\n'));
@@ -132,7 +172,14 @@ final class AgentPlane implements PacketPlane {
             queues.close();
         }
         if (data != null) {
+            data.close();
             writeStats();
+        }
+        if (noise != null) {
+            noise.close(); // wipes the session keys
+        }
+        if (keyServer != null) {
+            keyServer.close();
         }
     }
 }

@@ -67,11 +67,16 @@ public final class ConfigDaemon implements Callable<Integer> {
             description = "pre-shared pairwise keys, mode 0600 (default: ${DEFAULT-VALUE})")
     Path keyFile;
 
+    @Option(names = "--identity", defaultValue = "/etc/zcc/identity",
+            description = "enrolled identity (zcc enroll): when it holds a client certificate, session keys come"
+                    + " from Noise handshakes relayed by the key server instead of the key file (default: ${DEFAULT-VALUE})")
+    Path identity;
+
     @Option(names = "--stats-file", description = "write the counters here every second (default: next to the pid file)")
     Path statsFile;
 
     /** What the packet plane needs from the command line. */
-    public record PlaneSettings(RuleOptions rules, Path keyFile, Path statsFile) {
+    public record PlaneSettings(RuleOptions rules, Path keyFile, Path identity, Path statsFile) {
     }
 
     private final Function<PlaneSettings, PacketPlane> planeFactory;
@@ -103,7 +108,7 @@ public final class ConfigDaemon implements Callable<Integer> {
                 ProcessHandle.current().pid(), file, pidFile, keyFile, options.firstQueue(), options.lastQueue(),
                 options.markHex(), connTimeoutSeconds, options.interception());
         Path stats = statsFile != null ? statsFile : DaemonSignal.defaultStatsFile(pidFile);
-        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, stats))) {
+        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, identity, stats))) {
             Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
             plane.start();
             Reloader.Outcome first = reloader.reload();

@@ -17,6 +17,8 @@ final class AgentProcess {
     final Path log;
     final Path keys;
     final Path stats;
+    /** The enrolled identity (zcc enroll); absent unless a test enrolls this agent. */
+    final Path identity;
     /** The pre-shared key every test agent holds for every peer (manual keying, PROTOCOL.md 4). */
     static final String TEST_KEY = "5a4343".repeat(10) + "5a43";
     private final TestHosts hosts;
@@ -30,6 +32,7 @@ final class AgentProcess {
         this.pidFile = dir.resolve("zcc_configd.pid");
         this.log = dir.resolve("zcc_configd.log");
         this.keys = dir.resolve("keys");
+        this.identity = dir.resolve("identity");
         this.stats = net.zcc.agent.configd.DaemonSignal.defaultStatsFile(pidFile);
     }
 
@@ -59,7 +62,8 @@ final class AgentProcess {
     void start() throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", "-Djna.tmpdir=" + dir.resolve("jna"),
                 "-cp", TestHosts.agentClasspath(), "net.zcc.agent.AgentMain",
-                "--file", file.toString(), "--pid-file", pidFile.toString(), "--key-file", keys.toString()));
+                "--file", file.toString(), "--pid-file", pidFile.toString(), "--key-file", keys.toString(),
+                "--identity", identity.toString()));
         process = hosts.spawn(ns, log, cmd);
         waitFor(Duration.ofSeconds(20), () -> Files.exists(pidFile) || !process.isAlive(), "zcc_configd start");
         if (!process.isAlive()) {

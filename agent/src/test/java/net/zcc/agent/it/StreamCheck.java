@@ -35,7 +35,8 @@ public final class StreamCheck {
         switch (args[0]) {
             case "server" -> serve(at);
             case "bulk" -> bulk(at, Long.parseLong(args[3]), args[4].equals("text"));
-            case "connect" -> connect(at);
+            case "connect" -> connect(at, 10_000);
+            case "connect-timeout" -> connect(at, Integer.parseInt(args[3]));
             default -> send(at, Path.of(args[3]));
         }
     }
@@ -72,10 +73,10 @@ public final class StreamCheck {
         System.out.println("SENT " + total + " " + HexFormat.of().formatHex(md.digest()));
     }
 
-    private static void connect(InetSocketAddress at) {
+    private static void connect(InetSocketAddress at, int timeoutMs) {
         long t0 = System.nanoTime();
         try (Socket s = new Socket()) {
-            s.connect(at, 10_000);
+            s.connect(at, timeoutMs);
             System.out.println("CONNECTED " + (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
             System.out.println("FAILED " + (System.nanoTime() - t0) / 1_000_000 + " " + e.getMessage());

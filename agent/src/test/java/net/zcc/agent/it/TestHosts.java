@@ -132,6 +132,30 @@ final class TestHosts implements AutoCloseable {
         return cmd;
     }
 
+    /** The command that runs a main class with the whole test classpath (key server included). */
+    static List<String> testJavaMain(Class<?> main, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx192m", "-cp", testClasspath(), main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Exit code and output (stdout and stderr together) of a command run to its end. */
+    record Run(int exit, String output) {
+    }
+
+    /** Runs a command in a namespace to its end (60 s at most) and returns its exit code and output. */
+    Run run(String ns, List<String> cmd) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        argv.addAll(cmd);
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + String.join(" ", cmd));
+        }
+        return new Run(p.exitValue(), out);
+    }
+
     /** True once {@code log} exists and contains {@code s}: what tests poll for. */
     static boolean logContains(Path log, String s) {
         try {
@@ -146,6 +170,12 @@ final class TestHosts implements AutoCloseable {
         Path cpFile = Path.of("target", "agent.classpath");
         return Path.of("target", "classes").toAbsolutePath() + ":" + Path.of("target", "test-classes").toAbsolutePath()
                 + ":" + Files.readString(cpFile).strip();
+    }
+
+    /** The test classpath, written by the build (dependency:build-classpath, scope test). */
+    static String testClasspath() throws IOException {
+        return Path.of("target", "classes").toAbsolutePath() + ":" + Path.of("target", "test-classes").toAbsolutePath()
+                + ":" + Files.readString(Path.of("target", "test.classpath")).strip();
     }
 
     @Override

@@ -1,0 +1,89 @@
+package net.zcc.agent.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.zcc.agent.cli.ZccTool;
+import net.zcc.keyserver.KeyServerMain;
+import picocli.CommandLine;
+
+/**
+ * A key server for namespace tests and benchmarks, run as an administrator would: an admin
+ * credential from {@code zcc-keyserver admin-init}, the server on Derby in test host A's
+ * namespace (bound to A's address), tokens and approvals through {@code zcc-keyserver admin},
+ * and each agent enrolled from its own namespace with {@code zcc enroll}.
+ */
+final class KeyServerFleet {
+    static final int PORT = 8443;
+
+    private final TestHosts hosts;
+    final Path home;
+    final Path admin;
+    final Path log;
+    final String url = "https://" + TestHosts.A4 + ":" + PORT;
+
+    private KeyServerFleet(TestHosts hosts, Path dir) {
+        this.hosts = hosts;
+        this.home = dir.resolve("keyserver");
+        this.admin = dir.resolve("admin");
+        this.log = dir.resolve("keyserver.log");
+    }
+
+    /** Makes the admin credential, starts the key server in A's namespace and waits until it serves. */
+    static KeyServerFleet start(TestHosts hosts, Path dir) throws Exception {
+        KeyServerFleet f = new KeyServerFleet(hosts, dir);
+        int init = new CommandLine(new KeyServerMain()).execute("admin-init", "--home", f.home.toString(),
+                "--out", f.admin.toString());
+        if (init != 0) {
+            throw new IllegalStateException("admin-init exited " + init);
+        }
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "test-only-" + ProcessHandle.current().pid());
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        hosts.spawn(hosts.a, f.log, TestHosts.testJavaMain(KeyServerMain.class, "--home", f.home.toString(),
+                "--bind", TestHosts.A4, "--port", Integer.toString(PORT), "--db-password-file", password.toString()));
+        AgentProcess.waitFor(Duration.ofSeconds(60), () -> TestHosts.logContains(f.log, "serving"), "key server start");
+        return f;
+    }
+
+    /** Runs {@code zcc-keyserver admin <args>} in A's namespace; returns its output, throws unless it succeeded. */
+    String admin(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("admin", "--credentials", admin.toString(), "--server", url));
+        a.addAll(List.of(args));
+        TestHosts.Run r = hosts.run(hosts.a, TestHosts.testJavaMain(KeyServerMain.class, a.toArray(String[]::new)));
+        if (r.exit() != 0) {
+            throw new IllegalStateException("zcc-keyserver admin " + String.join(" ", args) + " -> " + r);
+        }
+        return r.output();
+    }
+
+    /** A fresh one-time enrollment token. */
+    String token() throws Exception {
+        return admin("token").lines().filter(l -> l.startsWith("token")).findFirst().orElseThrow()
+                .substring("token".length()).strip();
+    }
+
+    /**
+     * Enrolls the agent from its own namespace with {@code zcc enroll}, approves it as the admin,
+     * and fetches its certificate with {@code zcc enroll --finish}; returns its key id.
+     */
+    String enroll(String ns, String address, Path identity) throws Exception {
+        TestHosts.Run r = hosts.run(ns, TestHosts.javaMain(ZccTool.class, "enroll", "--server", url,
+                "--token", token(), "--ca-cert", admin.resolve("ca.crt").toString(), "--address", address,
+                "--identity", identity.toString()));
+        if (r.exit() != 5) { // 5: requested, waiting for approval
+            throw new IllegalStateException("zcc enroll -> " + r);
+        }
+        String keyId = Files.readString(identity.resolve("key-id")).strip();
+        admin("approve", keyId);
+        TestHosts.Run f = hosts.run(ns, TestHosts.javaMain(ZccTool.class, "enroll", "--finish",
+                "--identity", identity.toString()));
+        if (f.exit() != 0) {
+            throw new IllegalStateException("zcc enroll --finish -> " + f);
+        }
+        return keyId;
+    }
+}
