@@ -134,6 +134,9 @@ final class AgentPlane implements PacketPlane {
         if (data != null) {
             data.apply(services);
         }
+        if (noise != null && settings.prekey()) {
+            noise.prepare(services.enabled().stream().map(net.zcc.servicefile.Service::host).distinct().toList());
+        }
     }
 
     /** The counters as key=value lines, replaced atomically: what {@code zcc stats} and tests read. */
@@ -142,6 +145,7 @@ final class AgentPlane implements PacketPlane {
             StringBuilder sb = new StringBuilder(DataPlaneStats.asProperties(data));
             if (noise != null) {
                 sb.append("revoked_peers=").append(noise.revokedPeers()).append('\n');
+                sb.append("sessions=").append(noise.sessions()).append('\n');
             }
             queues.stats().forEach(q -> sb.append("queue.").append(q.queueNumber()).append(".received=")
                     .append(q.received()).append('\n').append("queue.").append(q.queueNumber())

@@ -72,11 +72,17 @@ public final class ConfigDaemon implements Callable<Integer> {
                     + " from Noise handshakes relayed by the key server instead of the key file (default: ${DEFAULT-VALUE})")
     Path identity;
 
+    @Option(names = "--prekey", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with the key server: run the handshake with every peer the service file names when the"
+                    + " file is applied, so first connections need not wait for it (default: on; --no-prekey: on the"
+                    + " first SYN only)")
+    boolean prekey;
+
     @Option(names = "--stats-file", description = "write the counters here every second (default: next to the pid file)")
     Path statsFile;
 
     /** What the packet plane needs from the command line. */
-    public record PlaneSettings(RuleOptions rules, Path keyFile, Path identity, Path statsFile) {
+    public record PlaneSettings(RuleOptions rules, Path keyFile, Path identity, boolean prekey, Path statsFile) {
     }
 
     private final Function<PlaneSettings, PacketPlane> planeFactory;
@@ -108,7 +114,7 @@ public final class ConfigDaemon implements Callable<Integer> {
                 ProcessHandle.current().pid(), file, pidFile, keyFile, options.firstQueue(), options.lastQueue(),
                 options.markHex(), connTimeoutSeconds, options.interception());
         Path stats = statsFile != null ? statsFile : DaemonSignal.defaultStatsFile(pidFile);
-        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, identity, stats))) {
+        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, identity, prekey, stats))) {
             Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
             plane.start();
             Reloader.Outcome first = reloader.reload();

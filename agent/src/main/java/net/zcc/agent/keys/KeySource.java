@@ -33,6 +33,14 @@ public interface KeySource {
     }
 
     /**
+     * Gets keys ready for these peers ahead of their first connection, in the background, so
+     * that connections to them need not wait (the service file names every peer). Never blocks;
+     * a source that needs no preparation ignores it.
+     */
+    default void prepare(java.util.Collection<InetAddress> peers) {
+    }
+
+    /**
      * The key named by an OFFER's key id from {@code peer} (responder side). Never blocks.
      *
      * @return empty if no key for that peer has this id

@@ -151,6 +151,11 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         revalidator.scheduleWithFixedDelay(this::revalidate, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Peers with which this agent holds a session key now. */
+    public synchronized int sessions() {
+        return (int) sessions.values().stream().filter(s -> s.current != null).count();
+    }
+
     /** Peers whose sessions were dropped because the directory no longer vouched for them. */
     public long revokedPeers() {
         return revoked.sum();
@@ -187,6 +192,18 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
                 : peerKeys.lookupAsync(peer).thenCompose(pk -> pk.isPresent() ? forPeer(peer, pk.get()) : NONE);
         return f.isDone() ? f : f.completeOnTimeout(Optional.empty(),
                 settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS).exceptionally(e -> Optional.empty());
+    }
+
+    /**
+     * {@inheritDoc} Looks up each peer and runs the handshake now (as {@link #currentAsync} would
+     * on the first SYN), so that first connection finds the session ready. Both sides may do this
+     * at once; simultaneous starts resolve as usual.
+     */
+    @Override
+    public void prepare(java.util.Collection<InetAddress> peers) {
+        for (InetAddress peer : peers) {
+            currentAsync(peer);
+        }
     }
 
     private static final CompletableFuture<Optional<SessionKey>> NONE = CompletableFuture.completedFuture(Optional.empty());

@@ -22,6 +22,8 @@ final class AgentProcess {
     /** The pre-shared key every test agent holds for every peer (manual keying, PROTOCOL.md 4). */
     static final String TEST_KEY = "5a4343".repeat(10) + "5a43";
     private final TestHosts hosts;
+    /** More zcc_configd options, for the next {@link #start()}. */
+    final List<String> extraArgs = new ArrayList<>();
     private Process process;
 
     AgentProcess(TestHosts hosts, String ns, Path dir) {
@@ -64,6 +66,7 @@ final class AgentProcess {
                 "-cp", TestHosts.agentClasspath(), "net.zcc.agent.AgentMain",
                 "--file", file.toString(), "--pid-file", pidFile.toString(), "--key-file", keys.toString(),
                 "--identity", identity.toString()));
+        cmd.addAll(extraArgs);
         process = hosts.spawn(ns, log, cmd);
         waitFor(Duration.ofSeconds(20), () -> Files.exists(pidFile) || !process.isAlive(), "zcc_configd start");
         if (!process.isAlive()) {

@@ -55,6 +55,10 @@ class KeyServerIT {
         assertTrue(agentB.zcc("service", "add", "--name", "s", "--host", TestHosts.A4, "--port", Integer.toString(PORT),
                 "--type", "client") == 0 || Files.exists(agentB.file));
         assertTrue(Files.notExists(agentA.keys) && Files.notExists(agentB.keys), "no pre-shared key anywhere");
+        // On-demand keying first: the first SYN must wait for the handshake (test 1); test 2
+        // restarts A with the default, which keys the configured peers ahead.
+        agentA.extraArgs.add("--no-prekey");
+        agentB.extraArgs.add("--no-prekey");
         agentA.start();
         agentB.start();
         agentA.awaitLog("relayed Noise handshakes", 1);
@@ -94,6 +98,22 @@ class KeyServerIT {
 
     @Test
     @Order(2)
+    void anAgentThatKeysItsConfiguredPeersAheadDoesNotHoldTheFirstSyn() throws Exception {
+        agentA.kill9();
+        Files.delete(agentA.pidFile);
+        Files.deleteIfExists(agentA.stats);
+        agentA.extraArgs.clear(); // default: --prekey
+        agentA.start();
+        agentA.awaitLog("relayed Noise handshakes", 1);
+        AgentProcess.waitFor(Duration.ofSeconds(10), () -> stat(agentA, "sessions") >= 1,
+                "A's session with B, made ahead of any connection");
+        transferIntact(200_000);
+        AgentProcess.waitFor(Duration.ofSeconds(5), () -> stat(agentA, "sealed") > 0, "A's counters");
+        assertEquals(0, stat(agentA, "held_syns"), "the session was ready: the SYN went out at once");
+    }
+
+    @Test
+    @Order(3)
     void aRevokedHostCanNoLongerOpenConnectionsWithinABoundedTime() throws Exception {
         assertTrue(connects(), "A connects before the revocation");
         fleet.admin("revoke", keyIdA);

@@ -206,6 +206,23 @@ class NoiseKeySourceTest {
     }
 
     @Test
+    void preparedPeersHaveTheirSessionBeforeTheFirstConnection() throws Exception {
+        Agent a = agent("198.18.3.41");
+        Agent b = agent("198.18.3.42");
+        Agent c = agent("198.18.3.43");
+        a.source().prepare(List.of(b.address(), c.address(), InetAddress.getByName("198.18.3.99")));
+        long until = System.nanoTime() + TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
+        while (!(a.source().currentAsync(b.address()).isDone() && a.source().currentAsync(c.address()).isDone())
+                && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        var kb = a.source().currentAsync(b.address());
+        assertTrue(kb.isDone() && kb.get().isPresent(), "ready without waiting");
+        assertEquals(kb.get().get(), b.source().byId(a.address(), kb.get().get().id()).orElseThrow());
+        assertTrue(a.source().currentAsync(c.address()).get().isPresent());
+    }
+
+    @Test
     void unknownPeerCompletesEmptyAndTheFutureNeverFails() throws Exception {
         Agent a = agent("198.18.3.11");
         var f = a.source().currentAsync(InetAddress.getByName("198.18.3.99"));
