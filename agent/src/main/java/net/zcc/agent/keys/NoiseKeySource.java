@@ -282,20 +282,47 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     }
 
     private void forgetPeer(PeerKey peer, InetAddress address) {
+        if (!dropPeer(peer, address)) {
+            return;
+        }
+        revoked.increment();
+        LOG.log(System.Logger.Level.WARNING, "the key server no longer vouches for " + peer + " at "
+                + address.getHostAddress() + ": its session keys are dropped, new connections refused");
+    }
+
+    /**
+     * Drops every key held with the host at {@code peer} and the cached directory answer, so the
+     * next connection to it runs a new handshake (first contact again). Open connections keep
+     * their connection keys.
+     */
+    public void forget(InetAddress peer) {
+        PeerKey owner;
+        synchronized (this) {
+            owner = addressOwners.get(peer);
+        }
+        if (owner == null) {
+            owner = peerKeys.cached(peer).orElse(null);
+        }
+        if (owner != null) {
+            dropPeer(owner, peer);
+        }
+        peerKeys.forget(peer);
+    }
+
+    /** Wipes and removes the peer's sessions; false if there were none. */
+    private boolean dropPeer(PeerKey peer, InetAddress address) {
         synchronized (this) {
             addressOwners.remove(address, peer);
             PeerSession s = sessions.remove(peer);
             if (s == null) {
-                return;
+                return false;
             }
             s.wipeAll();
             keyOwners.values().removeIf(peer::equals);
             addressOwners.values().removeIf(peer::equals);
         }
         peerKeys.forget(address);
-        revoked.increment();
-        LOG.log(System.Logger.Level.WARNING, "the key server no longer vouches for " + peer + " at "
-                + address.getHostAddress() + ": its session keys are dropped, new connections refused");
+        return true;
     }
 
     /** Stops the relay and wipes every key this source holds. */
