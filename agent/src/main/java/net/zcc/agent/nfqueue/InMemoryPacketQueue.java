@@ -119,7 +119,6 @@ public final class InMemoryPacketQueue implements PacketQueue {
         }
         int maxAccept = 0;
         boolean anyAccept = false;
-        unsettledHolds += VerdictWriter.countHeld(batch);
         for (int i = 0; i < batch.size(); i++) {
             QueuedPacket p = batch.get(i);
             if (p.isHeld()) {
@@ -136,6 +135,11 @@ public final class InMemoryPacketQueue implements PacketQueue {
             sent.add(new SentVerdict(true, maxAccept, QueuedPacket.Verdict.ACCEPT, null, null));
             settleUpTo(maxAccept);
         }
+    }
+
+    @Override
+    public synchronized void holdStarted() {
+        unsettledHolds++;
     }
 
     @Override

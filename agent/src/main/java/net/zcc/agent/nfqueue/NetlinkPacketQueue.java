@@ -217,12 +217,16 @@ public final class NetlinkPacketQueue implements PacketQueue {
         lock.lock();
         try {
             ensureOpen();
-            int held = VerdictWriter.countHeld(batch);
-            int unsettled = held == 0 ? unsettledHolds.get() : unsettledHolds.addAndGet(held);
-            writer.write(batch, decoder.batchVerdictsAllowed() && unsettled == 0);
+            // Held packets were counted when held (this batch's included): no batch verdict while any is unsettled.
+            writer.write(batch, decoder.batchVerdictsAllowed() && unsettledHolds.get() == 0);
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void holdStarted() {
+        unsettledHolds.incrementAndGet();
     }
 
     @Override

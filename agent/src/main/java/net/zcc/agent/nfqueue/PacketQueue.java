@@ -50,6 +50,13 @@ public interface PacketQueue extends AutoCloseable {
     void sendHeldVerdict(QueuedPacket heldCopy) throws IOException;
 
     /**
+     * Counts one more packet held without a verdict; called by {@link QueuedPacket#hold()} on the
+     * queue's thread, before anyone can settle it, so the count can never miss a held packet
+     * and let a batch verdict through while one is unsettled. Not for other callers.
+     */
+    void holdStarted();
+
+    /**
      * Releases the queue; packets still held by the kernel are dropped (no bypass). Safe from
      * another thread: waits at most one receive wait. Idempotent.
      */

@@ -133,6 +133,7 @@ public final class QueuedPacket {
         verdict = Verdict.HOLD;
         replacement = null;
         newMarkSet = false;
+        origin.holdStarted();
         QueuedPacket copy = new QueuedPacket();
         copy.setHeader(packetId, hwProtocol, hook);
         if (hasMark) {

@@ -59,17 +59,6 @@ final class VerdictWriter {
         sink.send(pos);
     }
 
-    /** Held packets in the batch: while any is unsettled, batch verdicts must stay off. */
-    static int countHeld(PacketBatch batch) {
-        int n = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            if (batch.get(i).isHeld()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     private int writeOwn(QueuedPacket p, int pos) throws IOException {
         boolean accept = p.verdict() == QueuedPacket.Verdict.ACCEPT;
         ByteBuffer r = accept ? p.replacement() : null;
