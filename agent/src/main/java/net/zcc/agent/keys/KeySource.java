@@ -43,7 +43,17 @@ public interface KeySource {
     /**
      * The key named by an OFFER's key id from {@code peer} (responder side). Never blocks.
      *
-     * @return empty if no key for that peer has this id
+     * @return empty if no key for that peer has this id (or it is not known yet which host
+     *     owns {@code peer}; {@link #byIdAsync} finds out)
      */
     Optional<SessionKey> byId(InetAddress peer, int keyId);
+
+    /**
+     * {@link #byId} without blocking, for a source that must first learn which host owns
+     * {@code peer}: a completed future when the answer is known now, otherwise one that completes
+     * on another thread. Never completes exceptionally.
+     */
+    default CompletableFuture<Optional<SessionKey>> byIdAsync(InetAddress peer, int keyId) {
+        return CompletableFuture.completedFuture(byId(peer, keyId));
+    }
 }

@@ -101,8 +101,6 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     private final ExecutorService lookups;
     private final PeerKeyCache peerKeys;
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
-    /** Who owns each key id we hold (responder lookups by id alone). Guarded by this. */
-    private final Map<Integer, PeerKey> keyOwners = new HashMap<>();
     /** Addresses seen with each peer's keys: what revalidation asks the directory about. Guarded by this. */
     private final Map<InetAddress, PeerKey> addressOwners = new HashMap<>();
     /** Relay sends leave the caller's thread: a packet thread may trigger one. One thread keeps them in order. */
@@ -128,11 +126,14 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
             return t;
         });
         this.peerKeys = new PeerKeyCache(Objects.requireNonNull(directory), settings.peerKeyTtl(), clock, lookups);
-        this.sender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "zcc-relay-send");
-            t.setDaemon(true);
-            return t;
-        });
+        // Bounded: with the relay down, sends may block for their timeout; what does not fit is
+        // dropped (that attempt times out and a later connection retries).
+        this.sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(256), r -> {
+                    Thread t = new Thread(r, "zcc-relay-send");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.DiscardOldestPolicy());
         this.revalidator = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "zcc-peer-revalidate");
             t.setDaemon(true);
@@ -235,26 +236,42 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * {@inheritDoc} Never waits and never asks the directory: the key id names the session. The
-     * address is remembered so revalidation can ask the directory about this peer.
+     * {@inheritDoc} Only a key held with the host that the directory names as the owner of
+     * {@code peer} is accepted (its cached answer, or the last one known while the directory
+     * cannot be reached): a key id travels in clear in every OFFER, and holding some host's
+     * session key must not let a SYN from another host's address in.
      */
     @Override
     public Optional<SessionKey> byId(InetAddress peer, int keyId) {
-        Instant now = clock.instant();
-        synchronized (this) {
-            PeerKey owner = peerKeys.cached(peer).orElseGet(() -> addressOwners.get(peer));
-            PeerSession s = owner == null ? null : sessions.get(owner);
-            Optional<SessionKey> k = s == null ? Optional.empty() : s.byId(keyId, now);
-            if (k.isEmpty()) {
-                owner = keyOwners.get(keyId);
-                s = owner == null ? null : sessions.get(owner);
-                k = s == null ? Optional.empty() : s.byId(keyId, now);
-            }
-            if (k.isPresent()) {
-                addressOwners.putIfAbsent(peer, owner);
-            }
-            return k;
+        Optional<PeerKey> owner = peerKeys.known(peer);
+        return owner.isEmpty() ? Optional.empty() : keyOf(owner.get(), peer, keyId);
+    }
+
+    /**
+     * {@inheritDoc} When the owner of {@code peer} is not cached, asks the directory (on a lookup
+     * thread) and completes with the key once it is known, or with empty after
+     * {@link Settings#handshakeTimeout}.
+     */
+    @Override
+    public CompletableFuture<Optional<SessionKey>> byIdAsync(InetAddress peer, int keyId) {
+        Optional<PeerKey> cached = peerKeys.cached(peer);
+        if (cached.isPresent()) {
+            return CompletableFuture.completedFuture(keyOf(cached.get(), peer, keyId));
         }
+        return peerKeys.lookupAsync(peer)
+                .thenApply(owner -> owner.flatMap(o -> keyOf(o, peer, keyId)))
+                .completeOnTimeout(Optional.empty(), settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionally(e -> Optional.empty());
+    }
+
+    /** The session key {@code keyId} held with {@code owner}; remembers the address for revalidation. */
+    private synchronized Optional<SessionKey> keyOf(PeerKey owner, InetAddress peer, int keyId) {
+        PeerSession s = sessions.get(owner);
+        Optional<SessionKey> k = s == null ? Optional.empty() : s.byId(keyId, clock.instant());
+        if (k.isPresent()) {
+            addressOwners.put(peer, owner);
+        }
+        return k;
     }
 
     /**
@@ -264,6 +281,14 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      * sessions keep working while the key server is down).
      */
     void revalidate() {
+        try {
+            revalidateAll();
+        } catch (Throwable t) { // a scheduled task that throws is never run again: revocation would stop
+            LOG.log(System.Logger.Level.WARNING, "peer revalidation failed; retried next period", t);
+        }
+    }
+
+    private void revalidateAll() {
         Map<InetAddress, PeerKey> seen;
         synchronized (this) {
             seen = new HashMap<>(addressOwners);
@@ -318,7 +343,6 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
                 return false;
             }
             s.wipeAll();
-            keyOwners.values().removeIf(peer::equals);
             addressOwners.values().removeIf(peer::equals);
         }
         peerKeys.forget(address);
@@ -337,7 +361,6 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
                 s.wipeAll();
             }
             sessions.clear();
-            keyOwners.clear();
             addressOwners.clear();
         }
     }
@@ -425,7 +448,6 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         SessionKey key = new SessionKey(KeyLine.keyId(k), k);
         Instant now = clock.instant();
         s.install(key, now, now.plus(settings.grace()));
-        keyOwners.put(key.id(), peer);
         LOG.log(System.Logger.Level.DEBUG, () -> "new session key " + key + " with " + peer);
     }
 

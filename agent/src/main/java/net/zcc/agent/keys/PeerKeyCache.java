@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * A TTL cache in front of a {@link PeerDirectory}, with lookups bounded by a deadline. Misses
  * run on a small executor so that a directory which hangs (key server down) costs the caller
  * its deadline, never more. Negative answers are not cached: a newly enrolled host is found at
- * once. Thread-safe.
+ * once. An expired answer is asked again, but kept: while the directory cannot be reached it
+ * still stands (existing peers keep working with the key server down); a "no such host" answer
+ * removes it. Thread-safe.
  */
 final class PeerKeyCache {
 
@@ -33,6 +35,15 @@ final class PeerKeyCache {
         this.ttl = ttl;
         this.clock = clock;
         this.executor = executor;
+    }
+
+    /**
+     * The last key the directory gave for {@code peer}, fresh or not: what is trusted while the
+     * directory cannot be reached (a host it answered "unknown" for is forgotten at once).
+     */
+    Optional<PeerKey> known(InetAddress peer) {
+        Entry e = entries.get(peer);
+        return e == null ? Optional.empty() : Optional.of(e.key);
     }
 
     /** The cached key if still fresh, without blocking. */
@@ -70,15 +81,20 @@ final class PeerKeyCache {
         }
         try {
             executor.execute(() -> {
-                Optional<PeerKey> k;
+                Optional<PeerKey> k = Optional.empty();
                 try {
                     k = directory.lookup(peer);
-                } catch (java.io.IOException | RuntimeException e) {
-                    k = Optional.empty(); // key server unreachable: refuse now, ask again next time
+                    if (k.isPresent()) {
+                        entries.put(peer, new Entry(k.get(), clock.instant().plus(ttl)));
+                    } else {
+                        entries.remove(peer); // the directory says: no such host (revoked, unknown)
+                    }
+                } catch (Throwable e) { // unreachable (or worse): the last answer stands, if any
+                    k = known(peer);
+                } finally {
+                    inFlight.remove(peer, mine);
+                    mine.complete(k);
                 }
-                k.ifPresent(key -> entries.put(peer, new Entry(key, clock.instant().plus(ttl))));
-                inFlight.remove(peer, mine);
-                mine.complete(k);
             });
         } catch (java.util.concurrent.RejectedExecutionException e) { // closed
             inFlight.remove(peer, mine);

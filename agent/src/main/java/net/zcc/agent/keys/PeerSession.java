@@ -54,7 +54,7 @@ final class PeerSession {
         retired.forEach(r -> r.key().wipe());
         retired.clear();
         if (next != null) {
-            next.complete(null); // waiters see no key
+            next.completeExceptionally(new IllegalStateException("peer dropped")); // waiters see no key
             next = null;
         }
     }

@@ -3,8 +3,16 @@ package net.zcc.agent.path;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import net.zcc.agent.keys.KeySource;
+import net.zcc.agent.keys.SessionKey;
 import net.zcc.agent.nfqueue.PacketProcessor;
 import net.zcc.agent.nfqueue.QueuedPacket;
 import net.zcc.servicefile.ServiceFile;
@@ -44,16 +52,12 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
 
     /** The mark bit that tells the inbound rules "reflected by the agent, let it in" (0: none). */
     private final int reflectMark;
-    private final java.util.concurrent.atomic.AtomicInteger heldNow = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger heldNow = new AtomicInteger();
     /**
      * Processes released SYNs: one thread, so the key source's completing thread (the relay
      * poll) never runs packet code, and one Worker's buffers serve every release.
      */
-    private final java.util.concurrent.ExecutorService releaser = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "zcc-syn-release");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService releaser = singleThread("zcc-syn-release", 4096);
 
     public DataPlane(KeySource keys, LongSupplier nanoClock, java.util.function.ToIntFunction<byte[]> routeMtu,
             int reflectMark) {
@@ -127,7 +131,7 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
      * outbound path again with that answer and sends its verdict. A packet that cannot be held
      * (the hold is full, or it came from no queue) is dropped: TCP sends the SYN again.
      */
-    private void hold(QueuedPacket packet, java.util.concurrent.CompletableFuture<java.util.Optional<net.zcc.agent.keys.SessionKey>> key) {
+    private void hold(QueuedPacket packet, CompletableFuture<Optional<SessionKey>> key) {
         if (heldNow.incrementAndGet() > MAX_HELD) {
             heldNow.decrementAndGet();
             drop(packet, DropReason.HOLD_FULL);
@@ -143,24 +147,39 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
         }
         counters.synsHeld.increment();
         long since = System.nanoTime();
-        key.whenCompleteAsync((k, failure) -> release(copy, k == null ? java.util.Optional.empty() : k, since), releaser);
+        key.whenCompleteAsync((k, failure) -> release(copy, k == null ? Optional.empty() : k, since), releaser);
     }
 
-    private void release(QueuedPacket copy, java.util.Optional<net.zcc.agent.keys.SessionKey> key, long since) {
+    private void release(QueuedPacket copy, Optional<SessionKey> key, long since) {
         Worker w = workers.get();
         w.resolvedKey = key;
         try {
-            process(copy);
+            process(copy); // catches its own failures: the copy then carries DROP
+        } catch (Throwable t) {
+            copy.drop();
+            counters.drop(DropReason.INTERNAL_ERROR);
         } finally {
             w.resolvedKey = null;
+            w.pendingKey = null;
             heldNow.decrementAndGet();
         }
         counters.held(System.nanoTime() - since);
         try {
             copy.sendHeldVerdict();
-        } catch (java.io.IOException e) {
-            events.info("verdict for a held SYN not sent: {0}", e.getMessage());
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not settled: the queue keeps batch verdicts off, so the packet can never go out
+            // unchanged; the kernel drops it when the queue closes.
+            events.info("verdict for a held SYN not sent: {0}", e.toString());
         }
+    }
+
+    /** A daemon thread with a bounded queue that discards what it cannot take (shutdown included). */
+    private static ExecutorService singleThread(String name, int queue) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
     }
 
     /** Stops releasing held SYNs; the kernel drops what is still held when its queue closes. */

@@ -138,13 +138,25 @@ final class InboundPath {
             return dp.drop(DropReason.SUITE_MISMATCH);
         }
         int keyId = ZccOption.keyId(w.buf, off);
-        Optional<SessionKey> k = dp.keys.byId(OutboundPath.address(key), keyId);
+        Optional<SessionKey> k = w.resolvedKey;
+        if (k == null) {
+            var f = dp.keys.byIdAsync(OutboundPath.address(key), keyId);
+            if (!f.isDone()) {
+                // The key source must first learn which host owns the SYN's address (a directory
+                // lookup); the SYN waits in the kernel meanwhile, the queue goes on.
+                w.pendingKey = f;
+                return Action.HOLD;
+            }
+            k = f.getNow(Optional.empty());
+        }
         if (k.isEmpty()) {
             return dp.drop(DropReason.UNKNOWN_KEY_ID);
         }
         Connection c = new Connection(key, s, false, suite, State.SYN_RCVD, dp.now());
         c.keyId = keyId;
-        c.sessionKey = k.get().key();
+        // A copy: the key source wipes a dropped key in place, and this connection derives its
+        // keys only when our SYN-ACK goes out.
+        c.sessionKey = k.get().key().clone();
         c.session = k.get();
         ZccOption.copyNonceI(w.buf, off, c.nonceI, 0);
         c.startPeerSpace(p.seq());

@@ -126,7 +126,7 @@ final class OutboundPath {
         }
         c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
         c.keyId = k.get().id();
-        c.sessionKey = k.get().key();
+        c.sessionKey = k.get().key().clone(); // the key source may wipe its copy before our keys are derived
         c.session = k.get();
         w.random.nextBytes(c.nonceI);
         c.startLocalSpace(p.seq());

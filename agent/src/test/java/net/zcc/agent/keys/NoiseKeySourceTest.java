@@ -92,7 +92,7 @@ class NoiseKeySourceTest {
                     round, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
             assertEquals(first, cached);
             // The responder derived the same key and id, without a handshake of its own.
-            assertEquals(first, b.source().byId(a.address(), first.id()).orElseThrow());
+            assertEquals(first, byId(b, a.address(), first.id()).orElseThrow());
             assertEquals(first, b.source().current(a.address()).orElseThrow());
             assertFalse(first.toString().contains(java.util.HexFormat.of().formatHex(first.key())));
         }
@@ -138,7 +138,7 @@ class NoiseKeySourceTest {
         assertEmptyWithinBound(() -> b.source().current(a.address()));
         Thread.sleep(100); // let late messages land; nothing may have been installed
         for (int id : new int[] {0, -1}) {
-            assertTrue(b.source().byId(a.address(), id).isEmpty());
+            assertTrue(byId(b, a.address(), id).isEmpty());
         }
         assertTrue(b.source().toString().contains("peers"));
     }
@@ -151,7 +151,7 @@ class NoiseKeySourceTest {
         SessionKey ab = a.source().current(b.address()).orElseThrow();
         // The side that answered has its key first; wait (bounded) for the other side's too.
         long until = System.nanoTime() + TIMEOUT.toNanos();
-        while (b.source().byId(a.address(), ab.id()).isEmpty() && System.nanoTime() < until) {
+        while (byId(b, a.address(), ab.id()).isEmpty() && System.nanoTime() < until) {
             Thread.sleep(2);
         }
         relay.setDown(true);
@@ -160,7 +160,7 @@ class NoiseKeySourceTest {
         assertEquals(ab, a.source().current(b.address()).orElseThrow());
         clock.advance(Duration.ofMinutes(10)); // rekey due, but it cannot happen: keep the key
         assertEquals(ab, a.source().current(b.address()).orElseThrow());
-        assertEquals(ab, b.source().byId(a.address(), ab.id()).orElseThrow());
+        assertEquals(ab, byId(b, a.address(), ab.id()).orElseThrow());
     }
 
     @Test
@@ -179,14 +179,14 @@ class NoiseKeySourceTest {
             fresh = a.source().current(b.address()).orElseThrow();
         }
         assertNotEquals(oldId, fresh.id());
-        assertEquals(fresh, b.source().byId(a.address(), fresh.id()).orElseThrow());
-        assertTrue(b.source().byId(a.address(), oldId).isPresent());
-        assertTrue(a.source().byId(b.address(), oldId).isPresent());
+        assertEquals(fresh, byId(b, a.address(), fresh.id()).orElseThrow());
+        assertTrue(byId(b, a.address(), oldId).isPresent());
+        assertTrue(byId(a, b.address(), oldId).isPresent());
 
         clock.advance(Duration.ofSeconds(31));
-        assertTrue(b.source().byId(a.address(), oldId).isEmpty());
-        assertTrue(a.source().byId(b.address(), oldId).isEmpty());
-        assertTrue(a.source().byId(b.address(), fresh.id()).isPresent());
+        assertTrue(byId(b, a.address(), oldId).isEmpty());
+        assertTrue(byId(a, b.address(), oldId).isEmpty());
+        assertTrue(byId(a, b.address(), fresh.id()).isPresent());
     }
 
     @Test
@@ -202,7 +202,7 @@ class NoiseKeySourceTest {
         var again = a.source().currentAsync(b.address());
         assertTrue(again.isDone(), "cached: answered at once");
         assertEquals(k, again.get().orElseThrow());
-        assertEquals(k, b.source().byId(a.address(), k.id()).orElseThrow());
+        assertEquals(k, byId(b, a.address(), k.id()).orElseThrow());
     }
 
     @Test
@@ -218,7 +218,7 @@ class NoiseKeySourceTest {
         }
         var kb = a.source().currentAsync(b.address());
         assertTrue(kb.isDone() && kb.get().isPresent(), "ready without waiting");
-        assertEquals(kb.get().get(), b.source().byId(a.address(), kb.get().get().id()).orElseThrow());
+        assertEquals(kb.get().get(), byId(b, a.address(), kb.get().get().id()).orElseThrow());
         assertTrue(a.source().currentAsync(c.address()).get().isPresent());
     }
 
@@ -234,18 +234,45 @@ class NoiseKeySourceTest {
         Agent a = agent("198.18.3.21");
         Agent b = agent("198.18.3.22");
         SessionKey k = a.source().current(b.address()).orElseThrow();
-        assertEquals(k, b.source().byId(a.address(), k.id()).orElseThrow());
+        assertEquals(k, byId(b, a.address(), k.id()).orElseThrow());
 
         directoryDown = true; // key server unreachable: revalidation changes nothing
         b.source().revalidate();
-        assertEquals(k, b.source().byId(a.address(), k.id()).orElseThrow());
+        assertEquals(k, byId(b, a.address(), k.id()).orElseThrow());
         assertEquals(0, b.source().revokedPeers());
 
         directoryDown = false;
         directory.remove(a.address()); // the key server revoked A: lookups answer "no key"
         b.source().revalidate();
-        assertTrue(b.source().byId(a.address(), k.id()).isEmpty(), "A's offer is refused now");
+        assertTrue(byId(b, a.address(), k.id()).isEmpty(), "A's offer is refused now");
         assertEquals(1, b.source().revokedPeers());
+    }
+
+    @Test
+    void aSessionKeyIsAcceptedOnlyFromAnAddressOfTheHostItWasMadeWith() throws Exception {
+        Agent a = agent("198.18.3.51");
+        Agent b = agent("198.18.3.52");
+        Agent c = agent("198.18.3.53");
+        SessionKey ab = a.source().current(b.address()).orElseThrow();
+        // An OFFER naming A's key id, sent from C's address or from an address no host owns:
+        // the key id travels in clear, holding A's session must not let another address in.
+        assertTrue(byId(b, c.address(), ab.id()).isEmpty());
+        assertTrue(byId(b, InetAddress.getByName("198.18.3.99"), ab.id()).isEmpty());
+        assertEquals(0, b.source().revokedPeers(), "a spoofed offer does not make A look revoked");
+        b.source().revalidate();
+        assertEquals(ab, byId(b, a.address(), ab.id()).orElseThrow(), "A itself is still served");
+    }
+
+    @Test
+    void withTheKeyServerDownKnownPeersKeepWorkingPastTheCacheLifetime() throws Exception {
+        Agent a = agent("198.18.3.61");
+        Agent b = agent("198.18.3.62");
+        SessionKey ab = a.source().current(b.address()).orElseThrow();
+        assertEquals(ab, byId(b, a.address(), ab.id()).orElseThrow());
+        directoryDown = true;
+        clock.advance(Duration.ofMinutes(6)); // the directory answers (5 min TTL) have expired
+        assertEquals(ab, a.source().current(b.address()).orElseThrow(), "initiator: last known key of B");
+        assertEquals(ab, byId(b, a.address(), ab.id()).orElseThrow(), "responder: last known owner of A's address");
     }
 
     @Test
@@ -273,6 +300,16 @@ class NoiseKeySourceTest {
             fresh = a.source().current(ab).orElseThrow();
         }
         assertNotEquals(old.id(), fresh.id(), "a new key after the byte budget");
+    }
+
+    /** The responder's answer for an OFFER from {@code peer}: it may first ask the directory who owns the address. */
+    private static Optional<SessionKey> byId(Agent responder, InetAddress peer, int keyId) {
+        try {
+            return responder.source().byIdAsync(peer, keyId).get(TIMEOUT.toMillis() + SLACK_MS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void assertEmptyWithinBound(java.util.function.Supplier<Optional<SessionKey>> call) {

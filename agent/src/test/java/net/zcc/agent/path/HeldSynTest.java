@@ -49,9 +49,16 @@ class HeldSynTest {
             return answer;
         }
 
+        final CompletableFuture<Optional<SessionKey>> inbound = new CompletableFuture<>();
+
         @Override
         public Optional<SessionKey> byId(InetAddress peer, int keyId) {
             return Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Optional<SessionKey>> byIdAsync(InetAddress peer, int keyId) {
+            return inbound;
         }
     }
 
@@ -147,6 +154,40 @@ class HeldSynTest {
             Thread.sleep(2);
         }
         assertEquals(0, h.dp.heldNow(), "every held SYN released");
+    }
+
+    @Test
+    void anOfferWaitsWhileTheResponderLearnsWhoOwnsTheAddressThenIsAccepted() throws Exception {
+        SessionKey k = new SessionKey(7, new byte[32]);
+        SimHost initiator = new SimHost(TwoAgentsTest.oneKey(new byte[32], 7), new ServiceFile(List.of(
+                new Service("s", ip(B), PORT, Role.SERVER, "aes-256", true, false, Policy.REQUIRE))));
+        byte[] syn = initiator.send(Seg.build(A, B, 40000, PORT, 1000, 0, TcpPacket.SYN, Seg.SYN_OPTIONS, new byte[0]));
+        host = new SimHost(keys, new ServiceFile(List.of(new Service("s", ip(A), PORT, Role.CLIENT,
+                "aes-256", true, false, Policy.REQUIRE))));
+        int id = host.receiveNoWait(syn);
+        assertNull(host.settledWithin(id, 20), "held while the directory is asked who owns 198.18.0.1");
+        keys.inbound.complete(Optional.of(k));
+        InMemoryPacketQueue.Settled s = host.settledWithin(id, 2000);
+        assertNotNull(s);
+        assertEquals(QueuedPacket.Verdict.ACCEPT, s.verdict());
+        assertTrue(Seg.view(s.packet()).findExperimentalOption(ZccOption.EXID) < 0, "the OFFER is stripped for the stack");
+        initiator.dp.close();
+    }
+
+    @Test
+    void anOfferFromAnAddressWhoseOwnerHasNoSuchKeyIsDropped() throws Exception {
+        SimHost initiator = new SimHost(TwoAgentsTest.oneKey(new byte[32], 7), new ServiceFile(List.of(
+                new Service("s", ip(B), PORT, Role.SERVER, "aes-256", true, false, Policy.REQUIRE))));
+        byte[] syn = initiator.send(Seg.build(A, B, 40000, PORT, 1000, 0, TcpPacket.SYN, Seg.SYN_OPTIONS, new byte[0]));
+        host = new SimHost(keys, new ServiceFile(List.of(new Service("s", ip(A), PORT, Role.CLIENT,
+                "aes-256", true, false, Policy.REQUIRE))));
+        int id = host.receiveNoWait(syn);
+        keys.inbound.complete(Optional.empty());
+        InMemoryPacketQueue.Settled s = host.settledWithin(id, 2000);
+        assertNotNull(s);
+        assertEquals(QueuedPacket.Verdict.DROP, s.verdict());
+        assertEquals(1, host.drops(DropReason.UNKNOWN_KEY_ID));
+        initiator.dp.close();
     }
 
     private static byte[] addr(String s) {

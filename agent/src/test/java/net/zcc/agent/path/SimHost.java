@@ -67,8 +67,17 @@ final class SimHost {
      * for a verdict (a first SYN may be held). See {@link #settledWithin}.
      */
     int sendNoWait(byte[] packet) {
+        return noWait(packet, QueuedPacket.HOOK_LOCAL_OUT);
+    }
+
+    /** As {@link #sendNoWait}, for a segment from the wire. */
+    int receiveNoWait(byte[] packet) {
+        return noWait(packet, QueuedPacket.HOOK_PRE_ROUTING);
+    }
+
+    private int noWait(byte[] packet, int hook) {
         try {
-            int id = queue.inject(packet.clone(), QueuedPacket.HOOK_LOCAL_OUT, 0);
+            int id = queue.inject(packet.clone(), hook, 0);
             int n = queue.receive(batch);
             for (int i = 0; i < n; i++) {
                 dp.process(batch.get(i));

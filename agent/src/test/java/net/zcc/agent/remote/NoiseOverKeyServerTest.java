@@ -42,7 +42,7 @@ class NoiseOverKeyServerTest {
                 sourceB.start();
                 Optional<SessionKey> k = sourceA.current(addressB);
                 assertTrue(k.isPresent(), "A got no session key with B");
-                Optional<SessionKey> atB = sourceB.byId(addressA, k.get().id());
+                Optional<SessionKey> atB = sourceB.byIdAsync(addressA, k.get().id()).get(10, TimeUnit.SECONDS);
                 assertTrue(atB.isPresent(), "B does not know A's key id");
                 assertEquals(k.get().id(), atB.get().id());
                 assertArrayEquals(k.get().key(), atB.get().key());
