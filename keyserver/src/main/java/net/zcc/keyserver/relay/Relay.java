@@ -164,12 +164,17 @@ public final class Relay {
     /**
      * Ends everything the relay holds for a revoked {@code host}: its waiting poll completes at
      * once, {@link RelayPoll#revoked() marked revoked}, and its mailbox is dropped with every
-     * message wiped. Messages the host sent to others are left to their TTL: their receivers
-     * look the sender's key up and find none once it is revoked.
+     * message wiped; so are the messages it sent that still wait in other hosts' mailboxes (a
+     * receiver would otherwise answer a handshake with a host that can no longer be reached).
      *
      * @return the number of messages dropped
      */
     public int evict(KeyId host) {
+        for (Mailbox other : boxes.values()) {
+            synchronized (other) {
+                release(other.discardFrom(host));
+            }
+        }
         Mailbox box = boxes.remove(host);
         if (box == null) {
             return 0;

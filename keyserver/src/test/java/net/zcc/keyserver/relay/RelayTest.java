@@ -28,6 +28,7 @@ class RelayTest {
     static final byte[] KEY_B = key(2);
     static final KeyId A = KeyId.of(KEY_A);
     static final KeyId B = KeyId.of(KEY_B);
+    static final KeyId C = KeyId.of(key(3));
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final RelayLimits SMALL = new RelayLimits(100, 3, 200, 1000, Duration.ofSeconds(30));
 
@@ -204,6 +205,19 @@ class RelayTest {
         assertFalse(later.result().isDone(), "nothing kept for the evicted host");
         assertFalse(later.revoked());
         assertEquals(0, r.evict(A), "a host with no mailbox: nothing to do");
+    }
+
+    @Test
+    void evictAlsoDropsWhatTheRevokedHostSentToOthers() {
+        Relay r = new Relay(SMALL);
+        byte[] fromA = msg(40, 7);
+        byte[] fromB = msg(30, 8);
+        assertEquals(SendResult.QUEUED, r.send(KEY_A, C, fromA, T0));
+        assertEquals(SendResult.QUEUED, r.send(KEY_B, C, fromB, T0));
+        r.evict(A);
+        assertTrue(zero(fromA), "A's message to C wiped");
+        assertEquals(1, r.pendingMessages(C), "B's message to C stays");
+        assertEquals(30, r.pendingBytes());
     }
 
     @Test
