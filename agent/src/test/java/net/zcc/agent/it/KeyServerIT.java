@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,7 +38,7 @@ class KeyServerIT {
     private AgentProcess agentA;
     private AgentProcess agentB;
     private String keyIdA;
-    private int runs;
+    private StreamChecks streams;
 
     @BeforeAll
     void setUp() throws Exception {
@@ -63,9 +62,8 @@ class KeyServerIT {
         agentB.start();
         agentA.awaitLog("relayed Noise handshakes", 1);
         agentB.awaitLog("relayed Noise handshakes", 1);
-        Path serverLog = tmp.resolve("server.log");
-        hosts.spawn(hosts.b, serverLog, TestHosts.javaMain(StreamCheck.class, "server", TestHosts.B4, Integer.toString(PORT)));
-        AgentProcess.waitFor(Duration.ofSeconds(15), () -> TestHosts.logContains(serverLog, "LISTENING"), "server");
+        streams = new StreamChecks(hosts, tmp);
+        streams.server(TestHosts.B4, PORT);
     }
 
     @AfterAll
@@ -138,34 +136,12 @@ class KeyServerIT {
 
     /** One protected connection attempt from A (1 s connect timeout): true if it was established. */
     private boolean connects() throws Exception {
-        Path log = tmp.resolve("connect-" + (++runs) + ".log");
-        Process p = hosts.spawn(hosts.a, log, TestHosts.javaMain(StreamCheck.class, "connect-timeout",
-                TestHosts.B4, Integer.toString(PORT), "1000"));
-        AgentProcess.waitFor(Duration.ofSeconds(20), () -> !p.isAlive(), "connect probe");
-        return Files.readString(log).startsWith("CONNECTED");
+        return streams.client(Duration.ofSeconds(20), "connect-timeout", TestHosts.B4, Integer.toString(PORT), "1000")
+                .startsWith("CONNECTED");
     }
 
     private void transferIntact(long bytes) throws Exception {
-        Path serverLog = tmp.resolve("server.log");
-        long before = recvLines(serverLog).size();
-        Path log = tmp.resolve("client-" + (++runs) + ".log");
-        Process p = hosts.spawn(hosts.a, log, TestHosts.javaMain(StreamCheck.class, "bulk", TestHosts.B4,
-                Integer.toString(PORT), Long.toString(bytes), "random"));
-        AgentProcess.waitFor(Duration.ofSeconds(60), () -> !p.isAlive(), "client");
-        String out = Files.readString(log);
-        assertTrue(out.contains("SENT " + bytes + " "), out);
-        AgentProcess.waitFor(Duration.ofSeconds(20), () -> recvLines(serverLog).size() > before, "server to receive");
-        List<String> recv = recvLines(serverLog);
-        String sent = out.lines().filter(l -> l.startsWith("SENT")).findFirst().orElseThrow();
-        assertEquals(sent.substring(5), recv.get(recv.size() - 1).substring(5), "byte count and SHA-256 at both ends");
-    }
-
-    private static List<String> recvLines(Path log) {
-        try {
-            return Files.readAllLines(log).stream().filter(l -> l.startsWith("RECV")).toList();
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+        streams.transferIntact(TestHosts.B4, PORT, bytes, "random");
     }
 
     private static long stat(AgentProcess a, String name) {

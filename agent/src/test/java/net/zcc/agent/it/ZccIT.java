@@ -43,11 +43,13 @@ class ZccIT {
     private AgentProcess agentB;
     private String veth;
     private int runs;
+    private StreamChecks streams;
 
     @BeforeAll
     void setUp() throws Exception {
         TestHosts.assumeRoot();
         hosts = TestHosts.create("z");
+        streams = new StreamChecks(hosts, tmp);
         veth = "veth" + ProcessHandle.current().pid();
         agentA = new AgentProcess(hosts, hosts.a, Files.createDirectories(tmp.resolve("a")));
         agentB = new AgentProcess(hosts, hosts.b, Files.createDirectories(tmp.resolve("b")));
@@ -90,9 +92,7 @@ class ZccIT {
     }
 
     private void server(String addr, int port) throws Exception {
-        Path log = tmp.resolve("server-" + addr.replace(':', '_') + "-" + port + ".log");
-        hosts.spawn(hosts.b, log, TestHosts.javaMain(StreamCheck.class, "server", addr, Integer.toString(port)));
-        AgentProcess.waitFor(Duration.ofSeconds(15), () -> TestHosts.logContains(log, "LISTENING"), "server " + port);
+        streams.server(addr, port);
     }
 
     @AfterAll
@@ -104,32 +104,12 @@ class ZccIT {
 
 
 
-    /** Runs a StreamCheck client in A to the end and returns its output. */
     private String client(Duration limit, String... args) throws Exception {
-        Path log = tmp.resolve("client-" + (++runs) + ".log");
-        Process p = hosts.spawn(hosts.a, log, TestHosts.javaMain(StreamCheck.class, args));
-        AgentProcess.waitFor(limit, () -> !p.isAlive(), "client " + String.join(" ", args));
-        return Files.readString(log);
+        return streams.client(limit, args);
     }
 
-    /** Sends {@code bytes} from A to B's server and checks that the same bytes arrived (SHA-256). */
     private void transferIntact(String addr, int port, long bytes, String kind) throws Exception {
-        Path serverLog = tmp.resolve("server-" + addr.replace(':', '_') + "-" + port + ".log");
-        long before = recvLines(serverLog).size();
-        String out = client(Duration.ofSeconds(120), "bulk", addr, Integer.toString(port), Long.toString(bytes), kind);
-        assertTrue(out.contains("SENT " + bytes + " "), out);
-        AgentProcess.waitFor(Duration.ofSeconds(20), () -> recvLines(serverLog).size() > before, "server to receive");
-        List<String> recv = recvLines(serverLog);
-        String sent = out.lines().filter(l -> l.startsWith("SENT")).findFirst().orElseThrow();
-        assertEquals(sent.substring(5), recv.get(recv.size() - 1).substring(5), "byte count and SHA-256 at both ends");
-    }
-
-    private static List<String> recvLines(Path log) {
-        try {
-            return Files.readAllLines(log).stream().filter(l -> l.startsWith("RECV")).toList();
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+        streams.transferIntact(addr, port, bytes, kind);
     }
 
     /** A packet capture on B's veth, started and ready. */
