@@ -62,6 +62,9 @@ final class AgentPlane implements PacketPlane {
         });
         housekeeping.scheduleWithFixedDelay(data.connections()::sweep, 10, 10, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::writeStats, 1, 1, TimeUnit.SECONDS);
+        if (keyServer != null) { // client certificates are short-lived (30 days): renew a third before expiry
+            housekeeping.scheduleWithFixedDelay(this::renewCertificate, 1, 6 * 3600, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -126,6 +129,15 @@ final class AgentPlane implements PacketPlane {
             }
         } catch (javax.management.JMException e) {
             LOG.log(Level.WARNING, "cannot register the agent''s MXBeans: {0}", e.getMessage());
+        }
+    }
+
+    /** Renews the client certificate when due; the client logs a warning when expiry is near and renewal fails. */
+    private void renewCertificate() {
+        try {
+            keyServer.renewIfDue();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "client certificate renewal: {0}", e.getMessage());
         }
     }
 

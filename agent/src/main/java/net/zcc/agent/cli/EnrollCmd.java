@@ -1,10 +1,15 @@
 package net.zcc.agent.cli;
 
+import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -12,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import net.zcc.agent.remote.AgentIdentity;
 import net.zcc.agent.remote.Enrollment;
@@ -30,7 +36,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "enroll", mixinStandardHelpOptions = true,
         description = {"Enroll this host with the key server, then fetch its client certificate.",
-            "First run: zcc enroll --server https://HOST:PORT --token TOKEN --ca-cert FILE --address IP",
+            "First run: zcc enroll --server https://HOST:PORT --token-file FILE --ca-cert FILE --address IP",
+            "  (or --token - to read the token from standard input)",
             "After the administrator approved the printed key id: zcc enroll --finish"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -44,6 +51,10 @@ final class EnrollCmd implements Callable<Integer> {
     static final int WAITING = 5;
     /** How often the certificate is asked for while waiting for approval. */
     static final Duration POLL_EVERY = Duration.ofSeconds(2);
+    /** {@code --token -}: read the token from standard input. */
+    static final String STDIN = "-";
+    /** Longest first line read from a token file or standard input (tokens are far shorter). */
+    static final int MAX_TOKEN_LINE = 1024;
 
     @ParentCommand
     ZccTool top;
@@ -51,8 +62,16 @@ final class EnrollCmd implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "the key server, https://HOST:PORT")
     URI server;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "one-time enrollment token from the administrator")
+    @Option(names = "--token", paramLabel = "TOKEN", description = {
+        "one-time enrollment token from the administrator, or - to read it from standard input.",
+        "A token given on the command line is visible to every user of this host (ps, /proc/PID/cmdline)"
+            + " while zcc runs: prefer --token-file or --token -."})
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = {
+        "read the one-time enrollment token from the first line of FILE (keep it mode 0600;"
+            + " zcc warns if group or others may read it)"})
+    Path tokenFile;
 
     @Option(names = "--ca-cert", paramLabel = "FILE", description = "the fleet CA certificate (PEM) from the administrator")
     Path caCert;
@@ -74,7 +93,7 @@ final class EnrollCmd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (finish) {
-            if (server != null || token != null || caCert != null || !addresses.isEmpty()) {
+            if (server != null || token != null || tokenFile != null || caCert != null || !addresses.isEmpty()) {
                 return usage("--finish takes only --identity and --wait");
             }
             AgentIdentity identity = AgentIdentity.load(identityDir);
@@ -82,8 +101,12 @@ final class EnrollCmd implements Callable<Integer> {
                 return awaitCertificate(enrollment, identity);
             }
         }
-        if (server == null || token == null || caCert == null) {
-            return usage("--server, --token and --ca-cert are required (or --finish for an earlier request)");
+        if (server == null || (token == null && tokenFile == null) || caCert == null) {
+            return usage("--server, --token-file (or --token) and --ca-cert are required"
+                    + " (or --finish for an earlier request)");
+        }
+        if (token != null && tokenFile != null) {
+            return usage("give the token once: --token-file FILE, --token - (standard input) or --token TOKEN");
         }
         if (addresses.isEmpty()) {
             return usage("give this host's address(es) with --address IP (at least one; addresses are not guessed)");
@@ -96,6 +119,13 @@ final class EnrollCmd implements Callable<Integer> {
                 return usage(e.getMessage());
             }
         }
+        String oneTimeToken;
+        try {
+            oneTimeToken = tokenFile != null ? readTokenFile(tokenFile)
+                    : STDIN.equals(token) ? readTokenFromStdin() : token;
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         AgentIdentity identity;
         try {
             identity = AgentIdentity.createOrUpdate(identityDir, server, readCertificate(caCert));
@@ -104,7 +134,7 @@ final class EnrollCmd implements Callable<Integer> {
         }
         try (Enrollment enrollment = Enrollment.of(identity)) {
             try {
-                enrollment.request(token, owned);
+                enrollment.request(oneTimeToken, owned);
             } catch (KeyServerFault f) {
                 top.err().println("zcc: " + f.getMessage());
                 return REFUSED;
@@ -156,6 +186,61 @@ final class EnrollCmd implements Callable<Integer> {
             }
             Thread.sleep(Math.max(1, Math.min(POLL_EVERY.toMillis(), left / 1_000_000)));
         }
+    }
+
+    /** The first line of {@code file}; a warning if group or others may read it (it is a secret until used). */
+    private String readTokenFile(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            Set<PosixFilePermission> perms;
+            try {
+                perms = Files.getPosixFilePermissions(file);
+            } catch (UnsupportedOperationException e) {
+                perms = Set.of();
+            }
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+                top.err().println("zcc enroll: warning: " + file + " has mode " + PosixFilePermissions.toString(perms)
+                        + ": others on this host may have read the token (chmod 600 " + file + "; delete it after use)");
+            }
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return firstLine(in, "--token-file " + file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("--token-file " + file + ": no such file");
+        }
+    }
+
+    /** From the terminal without echo, or the first line of standard input. */
+    private static String readTokenFromStdin() throws IOException {
+        Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("enrollment token: ");
+            if (typed == null) {
+                throw new IllegalArgumentException("--token -: no token on standard input");
+            }
+            String t = new String(typed).trim();
+            java.util.Arrays.fill(typed, ' ');
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("--token -: no token on standard input");
+            }
+            return t;
+        }
+        return firstLine(System.in, "--token - (standard input)");
+    }
+
+    /** The first line, trimmed; at most MAX_TOKEN_LINE bytes are read. */
+    static String firstLine(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_TOKEN_LINE);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int nl = text.indexOf('\n');
+        if (nl < 0 && bytes.length == MAX_TOKEN_LINE) {
+            throw new IllegalArgumentException(source + ": the first line is longer than " + MAX_TOKEN_LINE
+                    + " bytes; not a token");
+        }
+        String line = (nl >= 0 ? text.substring(0, nl) : text).trim();
+        if (line.isEmpty()) {
+            throw new IllegalArgumentException(source + ": no token (the first line is empty)");
+        }
+        return line;
     }
 
     private int usage(String why) {

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,12 +83,17 @@ public final class Enrollment implements AutoCloseable {
             }
             throw f;
         }
+        X509Certificate cert = certificateIn(answer);
+        check(identity, cert, Instant.now());
+        return Optional.of(identity.withClientCertificate(cert));
+    }
+
+    /** The client certificate in an {@code Enroll.certificate} answer. */
+    static X509Certificate certificateIn(Object answer) throws IOException {
         if (!(answer instanceof Map<?, ?> m) || !(m.get("certificate") instanceof String pem)) {
             throw new IOException("Enroll.certificate: the key server's answer holds no certificate");
         }
-        X509Certificate cert = Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), "Enroll.certificate");
-        check(identity, cert);
-        return Optional.of(identity.withClientCertificate(cert));
+        return Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), "Enroll.certificate");
     }
 
     @Override
@@ -94,11 +101,11 @@ public final class Enrollment implements AutoCloseable {
         anonymous.close();
     }
 
-    /** Refuses a certificate that is not the fleet CA's, not for our TLS key or not for our key id. */
-    static void check(AgentIdentity identity, X509Certificate cert) throws IOException {
+    /** Refuses a certificate that is not the fleet CA's (or not valid at {@code now}), not for our TLS key or not for our key id. */
+    static void check(AgentIdentity identity, X509Certificate cert, Instant now) throws IOException {
         try {
             cert.verify(identity.fleetCa().getPublicKey());
-            cert.checkValidity();
+            cert.checkValidity(Date.from(now));
         } catch (GeneralSecurityException e) {
             throw new IOException("the issued certificate is not signed by the fleet CA " + identity.fleetCaFingerprint()
                     + " or is not valid now");

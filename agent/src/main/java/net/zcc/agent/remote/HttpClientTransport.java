@@ -28,8 +28,11 @@ import org.xml.sax.XMLReader;
  *
  * <p>Why java.net.http and not the library's {@code XmlRpcSun15HttpTransportFactory}: one
  * {@link HttpClient} then serves XML-RPC and the relay with one TLS context and one pool of
- * kept-alive connections; it verifies the host name by default, uses no proxy unless told, has
- * a per-request timeout, and keeps us off HttpURLConnection's JVM-global settings.
+ * kept-alive connections; it verifies the host name by default, uses no proxy unless told (and
+ * {@link KeyServerClient} tells it {@code NO_PROXY}: the key server is reached directly, whatever
+ * the {@code https.proxyHost} properties say), and keeps us off HttpURLConnection's JVM-global
+ * settings. Each call is bounded by {@link Bounded#exchange}: at most {@link #MAX_RESPONSE_BYTES},
+ * and the whole exchange, body included, within the timeout.
  *
  * <p>Failures reach the caller as: {@link Fault} (the server answered with a fault),
  * or {@link XmlRpcClientException} whose cause is an {@link IOException} (no usable answer).
@@ -84,24 +87,18 @@ final class HttpClientTransport extends XmlRpcStreamTransport {
         HttpRequest post = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "text/xml; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+            response = Bounded.exchange(http, post, 200, MAX_RESPONSE_BYTES, "key server response", timeout);
+        } catch (InterruptedIOException e) {
+            throw new XmlRpcClientException("interrupted", e);
         } catch (IOException e) {
-            throw failure("cannot reach the key server at " + endpoint.getRawAuthority() + ": " + describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new XmlRpcClientException("interrupted", new InterruptedIOException("interrupted"));
+            throw failure("no answer from the key server at " + endpoint.getRawAuthority() + ": " + describe(e));
         }
-        byte[] xml;
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw failure("the key server answered HTTP " + response.statusCode());
-            }
-            xml = Bounded.read(in, MAX_RESPONSE_BYTES, "key server response");
-        } catch (IOException e) {
-            throw failure("cannot read the key server's answer: " + describe(e));
+        if (response.statusCode() != 200) {
+            throw failure("the key server answered HTTP " + response.statusCode());
         }
+        byte[] xml = response.body();
         return readResponse((XmlRpcStreamRequestConfig) request.getConfig(), new ByteArrayInputStream(xml));
     }
 

@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * Files only the agent's user may touch: the identity directory (0700) and everything in it
- * (0600). Writes are atomic (temporary file with the final mode from the start, fsync, rename),
- * so a crash never leaves a half-written key and no key is readable by others even for a moment.
+ * (0600). Writes are atomic and durable (temporary file with the final mode from the start, fsync
+ * of the file, rename, fsync of the directory), so a crash never leaves a half-written key or
+ * loses a completed write, and no key is readable by others even for a moment.
  * Reads refuse symbolic links, files of other users and any group or other permission bit.
  */
 final class OwnerOnlyFiles {
@@ -81,8 +82,18 @@ final class OwnerOnlyFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot replace " + file + " atomically", e);
             }
+            syncDirectory(dir); // the rename itself survives a crash only once the directory is on disk
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** fsync of a directory (works on Linux; a file system that refuses it is not an error). */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (UnsupportedOperationException e) {
+            // not every platform or file system can sync a directory; the rename is still atomic
         }
     }
 

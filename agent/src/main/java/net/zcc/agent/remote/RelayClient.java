@@ -1,7 +1,7 @@
 package net.zcc.agent.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +21,15 @@ import net.zcc.agent.keys.RelayTransport;
  * 1. long-poll {@code POST /relay/poll}; 2. 200: decode all frames ({@link RelayFrames}, all or
  * nothing) and hand each to the receiver in order; an empty body is a timeout, poll again at once;
  * 3. anything else (network, TLS, HTTP status, malformed body): wait ({@link Backoff}, 100 ms
- * doubling to 5 s) and poll again. 403 means the key server no longer accepts this host (revoked):
+ * doubling to 5 s, jittered) and poll again. 403 means the key server no longer accepts this host (revoked):
  * logged once, and the loop keeps backing off so the host recovers if it is approved again.
  * {@link #close()} interrupts the wait or the poll and joins the thread.
  *
  * <p>Send is one {@code POST /relay/send/<key id>} of our static key and the message, 204 when
- * queued; the kept-alive connection makes it one round trip. Nothing here logs message content.
+ * queued; the kept-alive connection makes it one round trip. Every exchange, body included, is
+ * bounded in size and time ({@link Bounded#exchange}): a send by the send timeout, a poll by the
+ * poll timeout (the server's long-poll plus a margin), so a server stalling mid-body cannot hang
+ * the caller or the poll thread. Nothing here logs message content.
  */
 final class RelayClient implements RelayTransport {
 
@@ -84,24 +87,20 @@ final class RelayClient implements RelayTransport {
         HttpRequest post = HttpRequest.newBuilder(base.resolve(KeyServerUrl.RELAY_SEND + HostKeyId.of(to)))
                 .timeout(sendTimeout).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+            response = Bounded.exchange(http, post, 204, 0, "relay send answer", sendTimeout);
+        } catch (InterruptedIOException e) {
+            throw new InterruptedIOException("interrupted while sending to the relay");
         } catch (IOException e) {
             throw new IOException("cannot reach the relay: " + HttpClientTransport.describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending to the relay");
         } finally {
             Arrays.fill(body, (byte) 0);
         }
-        String reason;
-        try (InputStream in = response.body()) {
-            if (response.statusCode() == 204) {
-                return;
-            }
-            reason = reason(in);
+        if (response.statusCode() == 204) {
+            return;
         }
+        String reason = reason(response.body());
         throw new IOException("the relay refused a message to " + to + ": HTTP " + response.statusCode()
                 + (reason.isEmpty() ? "" : " (" + reason + ")"));
     }
@@ -155,17 +154,17 @@ final class RelayClient implements RelayTransport {
         HttpRequest post = HttpRequest.newBuilder(pollUri).timeout(pollTimeout)
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         byte[] body;
-        int status;
         try {
-            HttpResponse<InputStream> response = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
-            status = response.statusCode();
+            HttpResponse<byte[]> response = Bounded.exchange(http, post, 200, MAX_POLL_BODY, "relay poll answer",
+                    pollTimeout);
+            int status = response.statusCode();
             lastPollStatus = status;
-            try (InputStream in = response.body()) {
-                if (status != 200) {
-                    return refused(status, reason(in));
-                }
-                body = Bounded.read(in, MAX_POLL_BODY, "relay poll answer");
+            body = response.body();
+            if (status != 200) {
+                return refused(status, reason(body));
             }
+        } catch (InterruptedIOException e) {
+            throw new InterruptedException("interrupted while polling the relay");
         } catch (IOException e) {
             return failed("relay poll failed: " + HttpClientTransport.describe(e));
         }
@@ -226,15 +225,10 @@ final class RelayClient implements RelayTransport {
     }
 
     /** The first line of a refusal's text, printable and short (the server's reasons are fixed texts). */
-    private static String reason(InputStream in) {
-        try {
-            byte[] b = in.readNBytes(MAX_REASON);
-            String s = new String(b, StandardCharsets.UTF_8);
-            int nl = s.indexOf('\n');
-            return (nl >= 0 ? s.substring(0, nl) : s).replaceAll("\\p{Cntrl}", " ").trim();
-        } catch (IOException e) {
-            return "";
-        }
+    private static String reason(byte[] body) {
+        String s = new String(body, 0, Math.min(body.length, MAX_REASON), StandardCharsets.UTF_8);
+        int nl = s.indexOf('\n');
+        return (nl >= 0 ? s.substring(0, nl) : s).replaceAll("\\p{Cntrl}", " ").trim();
     }
 
     @Override

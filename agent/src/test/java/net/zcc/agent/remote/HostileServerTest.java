@@ -17,6 +17,8 @@ import java.io.Serializable;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -77,6 +79,8 @@ class HostileServerTest {
     private FleetCa ca;
     private Server jetty;
     private volatile String answer;
+    /** Answer with headers and part of the body, then stall. */
+    private volatile boolean stall;
     private final AtomicInteger requests = new AtomicInteger();
 
     @BeforeEach
@@ -145,6 +149,51 @@ class HostileServerTest {
         assertEquals(0, requests.get(), "host name check: a fleet certificate for 198.18.0.1 is not 127.0.0.1's");
     }
 
+    @Test
+    void aServerStallingMidBodyIsGivenUpOnWithinTheDeadline() throws Exception {
+        stall = true;
+        URI url = start(serverKeys(ca, "127.0.0.1"));
+        AgentIdentity id = AgentIdentity.createOrUpdate(tmp.resolve("id"), url, ca.certificate());
+        Duration bound = Duration.ofMillis(800);
+        try (KeyServerClient client = KeyServerClient.anonymous(id, bound, bound)) {
+            long t0 = System.nanoTime();
+            IOException rpc = assertThrows(IOException.class,
+                    () -> client.peerDirectory().lookup(InetAddress.getByName("198.18.0.7")));
+            assertWithin(t0, bound, rpc);
+            assertFalse(rpc instanceof KeyServerFault, rpc.toString());
+
+            t0 = System.nanoTime();
+            IOException send = assertThrows(IOException.class,
+                    () -> client.relayTransport().send(id.staticKey(), new byte[] {1, 2, 3}));
+            assertWithin(t0, bound, send);
+
+            // The poll loop: each stalled poll ends at the deadline and the loop polls again.
+            int before = requests.get();
+            client.relayTransport().start((from, m) -> { });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (requests.get() < before + 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(requests.get() >= before + 3, "the poll loop is not stuck on a stalled answer: "
+                    + (requests.get() - before) + " polls");
+        }
+        assertEquals(0, KeyServerClientEndToEndTest.pollThreads(), "close() ends the poll thread");
+    }
+
+    @Test
+    void anOversizedAnswerIsRefused() throws Exception {
+        answer = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>"
+                + "A".repeat(HttpClientTransport.MAX_RESPONSE_BYTES) + "</string></value></param></params></methodResponse>";
+        IOException e = assertThrows(IOException.class, () -> lookup(start(serverKeys(ca, "127.0.0.1"))));
+        assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+    }
+
+    private static void assertWithin(long t0, Duration bound, IOException e) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < bound.toMillis() + 3_000, "gave up after " + ms + " ms, bound " + bound.toMillis() + " ms");
+        assertTrue(e.getMessage().contains("within " + bound.toMillis() + " ms"), e.getMessage());
+    }
+
     /** The same bytes, read by a stream with everything allowed, do trip the wire: the test is not vacuous. */
     private static void assertPayloadIsLive() throws Exception {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(tripwire())))) {
@@ -207,6 +256,15 @@ class HostileServerTest {
             public boolean handle(Request request, Response response, Callback callback) {
                 requests.incrementAndGet();
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml");
+                if (stall) {
+                    // Headers and the start of a 10 000-byte body, then nothing: the callback is never
+                    // completed, so the exchange stays open until the client gives up (or Jetty stops).
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 10_000);
+                    response.write(false, ByteBuffer.wrap("<?xml version=\"1.0\"?><methodResp".getBytes(
+                            StandardCharsets.US_ASCII)), Callback.NOOP);
+                    return true;
+                }
                 Content.Sink.write(response, true, answer, callback);
                 return true;
             }

@@ -32,11 +32,22 @@ final class LiveKeyServer implements AutoCloseable {
     private final Path caFile;
 
     LiveKeyServer(Path home) throws Exception {
+        this(home, null);
+    }
+
+    /** With client certificates valid for {@code clientCertificateValidity} (null: the default 30 days). */
+    LiveKeyServer(Path home, Duration clientCertificateValidity) throws Exception {
         byte[] adminKey = new byte[32];
         new SecureRandom().nextBytes(adminKey);
         KeyId adminId = KeyId.of(adminKey);
         KeyServerConfig config = KeyServerConfig.defaults(home.resolve("ks"), "zcc", "test-only-password".toCharArray())
                 .withAdmins(Set.of(adminId)).withPollTimeout(Duration.ofSeconds(1));
+        if (clientCertificateValidity != null) {
+            KeyServerConfig c = config;
+            config = new KeyServerConfig(c.home(), c.dbUser(), c.dbPassword(), c.caDirectory(), c.port(),
+                    c.serverAddresses(), c.admins(), c.rpcLimits(), c.relayLimits(), c.pollTimeout(), c.sweepInterval(),
+                    c.revocationCacheTtl(), clientCertificateValidity, c.clock(), c.bind());
+        }
         server = new KeyServer(config);
         server.start();
         admin = new Admin(server.api(), Optional.of(adminId));
