@@ -43,8 +43,10 @@ import net.zcc.agent.noise.NoiseTransport;
  * sides would end with different keys when the relay reorders.
  * Rekeying is by time and by bytes sealed under the key (whichever comes first). A replaced key stays valid for
  * {@code byId} during {@link Settings#grace}, so connections opened just before a rekey still
- * find it. If the relay is down, the current key stays in use indefinitely: existing sessions
- * keep working.
+ * find it. A key installed by answering is offered only once the peer has used it, and the
+ * replaced key stays acceptable until then ({@link PeerSession}), so a message 2 lost with the
+ * relay cannot leave the two sides on different keys. If the relay is down, the current key
+ * stays in use indefinitely: existing sessions keep working.
  *
  * <p>Thread-safe; one lock guards all peers, as each step under it is one or two X25519 operations.
  */
@@ -216,11 +218,11 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
             addressOwners.put(address, pk);
             PeerSession s = sessions.computeIfAbsent(pk, k -> new PeerSession());
             if (s.current != null && isFresh(s)) {
-                return CompletableFuture.completedFuture(Optional.of(s.current));
+                return CompletableFuture.completedFuture(Optional.of(s.offered()));
             }
             out = startInitiatorIfIdle(pk, s);
             if (s.current != null) { // stale: keep using it while the rekey runs
-                SessionKey stale = s.current;
+                SessionKey stale = s.offered();
                 sendOutsideLock(out);
                 return CompletableFuture.completedFuture(Optional.of(stale));
             }
@@ -267,7 +269,8 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     /** The session key {@code keyId} held with {@code owner}; remembers the address for revalidation. */
     private synchronized Optional<SessionKey> keyOf(PeerKey owner, InetAddress peer, int keyId) {
         PeerSession s = sessions.get(owner);
-        Optional<SessionKey> k = s == null ? Optional.empty() : s.byId(keyId, clock.instant());
+        Instant now = clock.instant();
+        Optional<SessionKey> k = s == null ? Optional.empty() : s.byId(keyId, now, now.plus(settings.grace()));
         if (k.isPresent()) {
             addressOwners.put(peer, owner);
         }
@@ -402,7 +405,9 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
 
     /** Responder: reads message 1 and writes message 2, unless we win a simultaneous start. */
     private Outgoing answer(PeerKey from, PeerSession s, HandshakeMessage m) {
-        if (s.pending != null && s.pending.initiator() && self.compareTo(from) < 0) {
+        if (s.pending != null && s.pending.initiator() && self.compareTo(from) < 0
+                && System.nanoTime() - s.pending.startedNanos() < settings.handshakeTimeout().toNanos()) {
+            // (an attempt of ours older than the timeout is dead, its message 2 lost: answer instead)
             LOG.log(System.Logger.Level.DEBUG, () -> "simultaneous handshake with " + from + ": staying initiator");
             return null;
         }
@@ -416,7 +421,7 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         try {
             hs.readMessage(m.noise());
             byte[] m2 = hs.writeMessage(new byte[0]);
-            install(from, s, hs.transport());
+            install(from, s, hs.transport(), false); // unconfirmed until the peer uses it
             return new Outgoing(from, new HandshakeMessage(HandshakeMessage.MESSAGE_2, m.handshakeId(), m2).encode());
         } catch (NoiseException e) {
             LOG.log(System.Logger.Level.INFO, "rejected handshake message 1 from " + from + ": " + e.getMessage());
@@ -433,7 +438,7 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         }
         try {
             p.state().readMessage(m.noise());
-            install(from, s, p.state().transport());
+            install(from, s, p.state().transport(), true); // the peer holds it: it wrote message 2
             s.initiatedNanos = System.nanoTime();
         } catch (NoiseException e) {
             s.pending = null; // the failed state has wiped itself
@@ -442,12 +447,12 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         return null;
     }
 
-    private void install(PeerKey peer, PeerSession s, NoiseTransport t) {
+    private void install(PeerKey peer, PeerSession s, NoiseTransport t, boolean confirmed) {
         byte[] k = t.sessionKey();
         t.wipe(); // ZCC uses only the exported key, never the Noise transport itself
         SessionKey key = new SessionKey(KeyLine.keyId(k), k);
         Instant now = clock.instant();
-        s.install(key, now, now.plus(settings.grace()));
+        s.install(key, confirmed, now, now.plus(settings.grace()));
         LOG.log(System.Logger.Level.DEBUG, () -> "new session key " + key + " with " + peer);
     }
 

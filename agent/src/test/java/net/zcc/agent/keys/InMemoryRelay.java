@@ -19,6 +19,7 @@ final class InMemoryRelay implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean down = new AtomicBoolean();
+    private volatile java.util.function.Predicate<byte[]> lose = m -> false;
 
     /** The transport of the host registered on the relay as {@code identity}. */
     RelayTransport endpoint(PeerKey identity) {
@@ -40,13 +41,18 @@ final class InMemoryRelay implements AutoCloseable {
         };
     }
 
+    /** Loses the messages {@code which} selects (e.g. every message 2: the key server failing mid-handshake). */
+    void lose(java.util.function.Predicate<byte[]> which) {
+        lose = which;
+    }
+
     /** Drops every message while true (key server down). */
     void setDown(boolean isDown) {
         down.set(isDown);
     }
 
     private void deliver(PeerKey from, PeerKey to, byte[] message) {
-        if (down.get()) {
+        if (down.get() || lose.test(message)) {
             return;
         }
         delivery.execute(() -> {

@@ -164,7 +164,7 @@ class NoiseKeySourceTest {
     }
 
     @Test
-    void rekeyGivesANewIdAndTheOldOneLastsTheGracePeriod() throws Exception {
+    void rekeyGivesANewIdAndTheOldOneLastsTheGracePeriodOnceThePeerUsesTheNewOne() throws Exception {
         Agent a = agent("198.18.2.201");
         Agent b = agent("198.18.2.202");
         SessionKey old = a.source().current(b.address()).orElseThrow();
@@ -179,14 +179,77 @@ class NoiseKeySourceTest {
             fresh = a.source().current(b.address()).orElseThrow();
         }
         assertNotEquals(oldId, fresh.id());
-        assertEquals(fresh, byId(b, a.address(), fresh.id()).orElseThrow());
-        assertTrue(byId(b, a.address(), oldId).isPresent());
+        // B answered: it holds the new key but offers the old one until A is seen using the new one.
+        assertEquals(old, b.source().current(a.address()).orElseThrow(), "B: not confirmed yet");
+        clock.advance(Duration.ofMinutes(1)); // past the grace period: the old key still stands, unconfirmed
         assertTrue(byId(a, b.address(), oldId).isPresent());
+        assertEquals(fresh, byId(b, a.address(), fresh.id()).orElseThrow()); // A offers the new key: confirmed
+        assertEquals(fresh, b.source().current(a.address()).orElseThrow(), "B offers the new key now");
+        assertTrue(byId(b, a.address(), oldId).isPresent(), "the old one for the grace period");
+        assertEquals(fresh, byId(a, b.address(), fresh.id()).orElseThrow()); // B offers it to A: confirmed there too
 
         clock.advance(Duration.ofSeconds(31));
         assertTrue(byId(b, a.address(), oldId).isEmpty());
         assertTrue(byId(a, b.address(), oldId).isEmpty());
         assertTrue(byId(a, b.address(), fresh.id()).isPresent());
+    }
+
+    @Test
+    void withTrafficOneWayAPeerThatNeverOffersAnythingStillGetsKeysAccepted() throws Exception {
+        Agent a = agent("198.18.2.221");
+        Agent b = agent("198.18.2.222");
+        SessionKey k1 = a.source().current(b.address()).orElseThrow();
+        SessionKey k3 = k1;
+        for (int round = 0; round < 2; round++) { // A rekeys twice; B is never seen offering a key
+            clock.advance(Duration.ofMinutes(3));
+            SessionKey before = a.source().current(b.address()).orElseThrow();
+            long until = System.nanoTime() + TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
+            do {
+                Thread.sleep(5);
+                k3 = a.source().current(b.address()).orElseThrow();
+            } while (k3.id() == before.id() && System.nanoTime() < until);
+            assertNotEquals(before.id(), k3.id());
+        }
+        clock.advance(Duration.ofMinutes(1)); // past every grace period
+        // B has not seen A use the newest key (A never offered it), so it offers the one A surely holds...
+        SessionKey offeredByB = b.source().current(a.address()).orElseThrow();
+        assertEquals(k1, offeredByB);
+        // ...and A, which has not seen B use its newest key either, still accepts it.
+        assertEquals(k1, byId(a, b.address(), k1.id()).orElseThrow());
+        // A offers the newest: B confirms it, offers it too, and A confirms in turn.
+        assertEquals(k3, byId(b, a.address(), k3.id()).orElseThrow());
+        assertEquals(k3, b.source().current(a.address()).orElseThrow());
+        assertEquals(k3, byId(a, b.address(), k3.id()).orElseThrow());
+        clock.advance(Duration.ofSeconds(31));
+        assertTrue(byId(a, b.address(), k1.id()).isEmpty(), "replaced keys: grace period only after confirmation");
+        assertTrue(byId(b, a.address(), k1.id()).isEmpty());
+    }
+
+    @Test
+    void aLostMessageTwoLeavesBothSidesOnTheOldKeyNotOnTwoDifferentOnes() throws Exception {
+        Agent a = agent("198.18.2.211");
+        Agent b = agent("198.18.2.212");
+        SessionKey old = a.source().current(b.address()).orElseThrow();
+        assertEquals(old, byId(b, a.address(), old.id()).orElseThrow());
+        relay.lose(m -> m[0] == 2); // the key server fails after delivering message 1
+        clock.advance(Duration.ofMinutes(3));
+        assertEquals(old, a.source().current(b.address()).orElseThrow()); // stale: a rekey starts, its message 2 is lost
+        Thread.sleep(TIMEOUT.toMillis() / 2); // B answers (installs the new key) meanwhile
+        clock.advance(Duration.ofMinutes(5)); // long past every grace period
+        assertEquals(old, b.source().current(a.address()).orElseThrow(), "B keeps offering the key A holds");
+        assertEquals(old, byId(b, a.address(), old.id()).orElseThrow(), "and keeps accepting it");
+        assertEquals(old, byId(a, b.address(), old.id()).orElseThrow());
+
+        relay.lose(m -> false); // back: the next rekey succeeds and both move on together
+        clock.advance(Duration.ofMinutes(3));
+        SessionKey fresh = old;
+        long until = System.nanoTime() + 3 * TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
+        while (fresh.id() == old.id() && System.nanoTime() < until) {
+            Thread.sleep(5);
+            fresh = a.source().current(b.address()).orElseThrow();
+        }
+        assertNotEquals(old.id(), fresh.id());
+        assertEquals(fresh, byId(b, a.address(), fresh.id()).orElseThrow());
     }
 
     @Test
