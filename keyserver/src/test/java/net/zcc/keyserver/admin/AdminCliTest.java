@@ -133,6 +133,23 @@ class AdminCliTest {
             // Writing admin.key again is refused: it would end bob's access silently.
             CliRun again = CliRun.of("admin-init", "--home", home.toString(), "--out", bob.toString());
             assertEquals(1, again.code(), again::toString);
+
+            // Removing bob's line from <home>/admins ends his access without a restart.
+            java.nio.file.Path admins = home.resolve("admins");
+            java.util.List<String> kept = java.nio.file.Files.readAllLines(admins).stream()
+                    .filter(l -> !l.strip().equals(init.out().lines().filter(x -> x.startsWith("admin key id"))
+                            .findFirst().orElseThrow().substring("admin key id".length()).strip()))
+                    .toList();
+            java.nio.file.Files.write(admins, kept);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            CliRun refused;
+            do {
+                refused = admin(bob, url, "token");
+                if (refused.code() == 0) {
+                    Thread.sleep(100);
+                }
+            } while (refused.code() == 0 && System.nanoTime() < deadline);
+            assertEquals(AdminCli.REFUSED, refused.code(), refused.toString());
         }
     }
 
