@@ -108,6 +108,9 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     /** Relay sends leave the caller's thread: a packet thread may trigger one. One thread keeps them in order. */
     private final ExecutorService sender;
     private final java.util.concurrent.ScheduledExecutorService revalidator;
+    /** Lookups of one revalidation pass; their own threads, so on-demand lookups never wait behind them. */
+    private final ExecutorService revalidations;
+    static final int REVALIDATION_PARALLELISM = 4;
     private final java.util.concurrent.atomic.LongAdder revoked = new java.util.concurrent.atomic.LongAdder();
 
     /**
@@ -136,6 +139,11 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.DiscardOldestPolicy());
+        this.revalidations = Executors.newFixedThreadPool(REVALIDATION_PARALLELISM, r -> {
+            Thread t = new Thread(r, "zcc-peer-revalidate-lookup");
+            t.setDaemon(true);
+            return t;
+        });
         this.revalidator = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "zcc-peer-revalidate");
             t.setDaemon(true);
@@ -286,26 +294,48 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     void revalidate() {
         try {
             revalidateAll();
+        } catch (InterruptedException e) { // closing
+            Thread.currentThread().interrupt();
         } catch (Throwable t) { // a scheduled task that throws is never run again: revocation would stop
             LOG.log(System.Logger.Level.WARNING, "peer revalidation failed; retried next period", t);
         }
     }
 
-    private void revalidateAll() {
+    /**
+     * One pass: every address seen with a session, {@link #REVALIDATION_PARALLELISM} lookups at a
+     * time, the pass bounded by the revalidation period (what is not checked by then is checked
+     * in the next pass).
+     */
+    private void revalidateAll() throws InterruptedException {
         Map<InetAddress, PeerKey> seen;
         synchronized (this) {
             seen = new HashMap<>(addressOwners);
         }
+        java.util.List<CompletableFuture<Void>> checks = new java.util.ArrayList<>();
         for (Map.Entry<InetAddress, PeerKey> e : seen.entrySet()) {
-            Optional<PeerKey> now;
-            try {
-                now = peerKeys.refresh(e.getKey());
-            } catch (IOException | RuntimeException ex) {
-                continue;
-            }
-            if (now.isEmpty() || !now.get().equals(e.getValue())) {
-                forgetPeer(e.getValue(), e.getKey());
-            }
+            checks.add(CompletableFuture.runAsync(() -> revalidate(e.getKey(), e.getValue()), revalidations));
+        }
+        try {
+            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                    .get(settings.revalidateEvery().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            checks.forEach(c -> c.cancel(false));
+            LOG.log(System.Logger.Level.WARNING, "peer revalidation: " + seen.size()
+                    + " peers not all checked within " + settings.revalidateEvery() + "; the rest next period");
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "peer revalidation failed: " + e.getCause());
+        }
+    }
+
+    private void revalidate(InetAddress address, PeerKey owner) {
+        Optional<PeerKey> now;
+        try {
+            now = peerKeys.refresh(address);
+        } catch (IOException | RuntimeException ex) {
+            return; // unreachable: nothing changes while the key server is down
+        }
+        if (now.isEmpty() || !now.get().equals(owner)) {
+            forgetPeer(owner, address);
         }
     }
 
@@ -357,6 +387,7 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     public void close() {
         relay.close();
         revalidator.shutdownNow();
+        revalidations.shutdownNow();
         sender.shutdownNow();
         lookups.shutdownNow();
         synchronized (this) {
