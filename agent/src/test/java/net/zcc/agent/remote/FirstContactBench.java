@@ -112,6 +112,7 @@ public final class FirstContactBench {
             throws Exception {
         int rounds = 2000;
         long[] t = new long[rounds / 2];
+        long[][] phases = new long[5][rounds / 2];
         for (int i = 0; i < rounds; i++) {
             a.forget(addressB);
             b.forget(addressA);
@@ -121,9 +122,17 @@ public final class FirstContactBench {
             }
             if (i >= rounds / 2) {
                 t[i - rounds / 2] = System.nanoTime() - t0;
+                long prev = t0;
+                for (int ph = 0; ph < 5; ph++) { // lookup, m1 sent, m1 at peer, m2 sent, m2 back: each from the previous
+                    phases[ph][i - rounds / 2] = PHASE[ph] - prev;
+                    prev = PHASE[ph];
+                }
             }
         }
         report("repeated first contact", t);
+        for (int ph = 0; ph < 5; ph++) {
+            report("  step: " + PHASES[ph], phases[ph]);
+        }
     }
 
     private static NoiseKeySource source(AgentIdentity id, KeyServerClient client) {
