@@ -30,6 +30,7 @@ final class LiveKeyServer implements AutoCloseable {
     private final KeyServer server;
     private final Admin admin;
     private final Path caFile;
+    private final List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LiveKeyServer(Path home) throws Exception {
         this(home, null);
@@ -69,7 +70,14 @@ final class LiveKeyServer implements AutoCloseable {
 
     String token() throws Exception {
         Map<String, Object> t = admin.issueToken(600);
-        return (String) t.get("token");
+        String token = (String) t.get("token");
+        issued.add(token);
+        return token;
+    }
+
+    /** Every token this fixture issued (secrets: tests check they appear in no log). */
+    List<String> issuedTokens() {
+        return List.copyOf(issued);
     }
 
     boolean approve(String keyId) throws Exception {

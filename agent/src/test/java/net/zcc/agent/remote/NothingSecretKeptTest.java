@@ -45,6 +45,7 @@ class NothingSecretKeptTest {
         assertTrue(out.contains("DONE"), out);
 
         List<byte[]> secrets = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
         List<byte[]> publics = new ArrayList<>();
         int ephemerals = 0;
         int sessions = 0;
@@ -54,6 +55,8 @@ class NothingSecretKeptTest {
                 secrets.add(HexFormat.of().parseHex(f[2]));
                 ephemerals += f[1].equals("ephemeral") ? 1 : 0;
                 sessions += f[1].equals("session") ? 1 : 0;
+            } else if (line.startsWith("TOKEN ")) {
+                tokens.add(f[1]);
             } else if (line.startsWith("PUBLIC ")) {
                 publics.add(HexFormat.of().parseHex(f[1]));
             }
@@ -79,6 +82,18 @@ class NothingSecretKeptTest {
                 }
             }
         }
+        // Enrollment tokens are secrets too (the store keeps only their hashes); the audit trail
+        // names hosts and admins, never a token.
+        assertEquals(2, tokens.size(), "two enrollments");
+        String ksText = Files.readString(ksLog);
+        for (String t : tokens) {
+            for (Path f : searched) {
+                assertTrue(indexOf(Files.readAllBytes(f), ascii(t)) < 0, "a token found in " + tmp.relativize(f));
+            }
+        }
+        assertTrue(ksText.contains("zcc.audit") && ksText.contains("enrollment: host")
+                && ksText.contains("approve host") && ksText.contains("certificate issued to host"),
+                "the audit trail records enrollment, approval and certificates");
         // Positive control: the store does hold the static keys, hex-encoded; the same search finds them.
         for (byte[] pub : publics) {
             boolean found = false;

@@ -88,6 +88,9 @@ public final class SecretKeepingScenario {
                 SessionKey fromB = sb.current(a).orElseThrow(); // the responder side holds the same key
                 keys.add(copy(fromB));
             }
+            for (String t : ks.issuedTokens()) {
+                System.out.println("TOKEN " + t);
+            }
         }
         HexFormat hex = HexFormat.of();
         synchronized (ephemerals) {

@@ -33,6 +33,7 @@ public class Admin {
         KeyId id = authorised(keyId);
         boolean changed = ctx.hosts().approve(id, ctx.clock().instant());
         ctx.access().invalidate(id);
+        Audit.record("admin {} approve host {}: {}", admin(), id, changed ? "approved" : "no change");
         return changed;
     }
 
@@ -48,6 +49,7 @@ public class Admin {
         boolean changed = ctx.hosts().revoke(id, ctx.clock().instant());
         ctx.access().invalidate(id);
         ctx.revocations().revoked(id);
+        Audit.record("admin {} revoke host {}: {}", admin(), id, changed ? "revoked" : "no change");
         return changed;
     }
 
@@ -69,6 +71,7 @@ public class Admin {
         } catch (StoreException e) {
             throw ApiFaults.fault("cannot add the key: unknown host?");
         }
+        Audit.record("admin {} add key: host {} scheme {}", admin(), id, scheme);
         return true;
     }
 
@@ -76,7 +79,9 @@ public class Admin {
     public boolean modifyKey(String keyId, String scheme, String base64) throws XmlRpcException {
         KeyId id = authorised(keyId);
         refuseStaticKey(scheme);
-        return ctx.hosts().modifyKey(key(id, scheme, base64), ctx.clock().instant());
+        boolean changed = ctx.hosts().modifyKey(key(id, scheme, base64), ctx.clock().instant());
+        Audit.record("admin {} modify key: host {} scheme {}: {}", admin(), id, scheme, changed ? "replaced" : "none");
+        return changed;
     }
 
     /** Deletes the key of a host for a scheme; false if there was none. */
@@ -84,7 +89,9 @@ public class Admin {
         KeyId id = authorised(keyId);
         refuseStaticKey(scheme);
         try {
-            return ctx.hosts().deleteKey(id, scheme);
+            boolean changed = ctx.hosts().deleteKey(id, scheme);
+            Audit.record("admin {} delete key: host {} scheme {}: {}", admin(), id, scheme, changed ? "deleted" : "none");
+            return changed;
         } catch (IllegalArgumentException e) {
             throw ApiFaults.fault("a scheme is 1-32 of [a-z0-9-]");
         }
@@ -99,6 +106,7 @@ public class Admin {
         } catch (IllegalArgumentException e) {
             throw ApiFaults.fault(e.getMessage());
         }
+        Audit.record("admin {} issued an enrollment token, expires {}", admin(), t.expiresAt());
         Map<String, Object> out = new HashMap<>();
         out.put("token", t.token());
         out.put("expiresAt", t.expiresAt().toString());
@@ -122,6 +130,10 @@ public class Admin {
         if (Keys.STATIC_KEY_SCHEME.equals(scheme)) {
             throw ApiFaults.fault("the x25519 key is the host's enrolled static key and cannot be changed");
         }
+    }
+
+    private String admin() {
+        return caller.map(KeyId::hex).orElse("-");
     }
 
     private KeyId authorised(String keyId) throws XmlRpcException {

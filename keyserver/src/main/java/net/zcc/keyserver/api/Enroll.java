@@ -65,6 +65,8 @@ public class Enroll {
         } catch (DuplicateEntryException e) {
             throw ApiFaults.fault("this host key or one of its addresses is already registered");
         }
+        Audit.record("enrollment: host {} PENDING, addresses {} (one-time token used)", host.keyId(),
+                owned.stream().map(InetAddress::getHostAddress).toList());
         return host.keyId().hex();
     }
 
@@ -87,6 +89,8 @@ public class Enroll {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw ApiFaults.fault("cannot issue the certificate");
         }
+        Audit.record("certificate issued to host {}: serial {}, valid until {}", id, cert.getSerialNumber().toString(16),
+                cert.getNotAfter().toInstant());
         Map<String, Object> out = new HashMap<>();
         out.put("certificate", ApiFaults.pem(cert));
         out.put("caCertificate", ApiFaults.pem(ctx.ca().certificate()));
