@@ -24,6 +24,9 @@ final class KeyServerFleet {
     final Path admin;
     final Path log;
     final String url = "https://" + TestHosts.A4 + ":" + PORT;
+    private Path password;
+    private Process process;
+    private int starts;
 
     private KeyServerFleet(TestHosts hosts, Path dir) {
         this.hosts = hosts;
@@ -40,13 +43,32 @@ final class KeyServerFleet {
         if (init != 0) {
             throw new IllegalStateException("admin-init exited " + init);
         }
-        Path password = dir.resolve("db-password");
-        Files.writeString(password, "test-only-" + ProcessHandle.current().pid());
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        hosts.spawn(hosts.a, f.log, TestHosts.testJavaMain(KeyServerMain.class, "--home", f.home.toString(),
-                "--bind", TestHosts.A4, "--port", Integer.toString(PORT), "--db-password-file", password.toString()));
-        AgentProcess.waitFor(Duration.ofSeconds(60), () -> TestHosts.logContains(f.log, "serving"), "key server start");
+        f.password = dir.resolve("db-password");
+        Files.writeString(f.password, "test-only-" + ProcessHandle.current().pid());
+        Files.setPosixFilePermissions(f.password, PosixFilePermissions.fromString("rw-------"));
+        f.startServer();
         return f;
+    }
+
+    /** Starts the key server process on the home (again, after {@link #kill9}) and waits until it serves. */
+    void startServer() throws Exception {
+        Path out = starts++ == 0 ? log : log.resolveSibling("keyserver-" + starts + ".log");
+        process = hosts.spawn(hosts.a, out, TestHosts.testJavaMain(KeyServerMain.class, "--home", home.toString(),
+                "--bind", TestHosts.A4, "--port", Integer.toString(PORT), "--db-password-file", password.toString()));
+        AgentProcess.waitFor(Duration.ofSeconds(60), () -> TestHosts.logContains(out, "serving") || !process.isAlive(),
+                "key server start");
+        if (!process.isAlive()) {
+            throw new IllegalStateException("key server exited: " + Files.readString(out));
+        }
+    }
+
+    /** Kills the key server process (the JVM inside "ip netns exec") with SIGKILL and waits for it to end. */
+    void kill9() throws Exception {
+        for (ProcessHandle h : process.descendants().toList()) {
+            h.destroyForcibly();
+        }
+        process.destroyForcibly();
+        AgentProcess.waitFor(Duration.ofSeconds(20), () -> !process.isAlive(), "key server to die");
     }
 
     /** Runs {@code zcc-keyserver admin <args>} in A's namespace; returns its output, throws unless it succeeded. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * NFQUEUE). The key server runs on Derby in host A's namespace; both hosts enroll with
  * {@code zcc enroll}, the admin approves them with {@code zcc-keyserver admin}; the first
  * protected connection waits (SYN held) for the Noise handshake relayed by the key server, later
- * ones use the cached session; revoking A makes B refuse A's new connections within a bounded
+ * ones use the cached session; with the key server killed, peers with sessions keep working, and
+ * it restarts on its Derby files; revoking A makes B refuse A's new connections within a bounded
  * time, measured here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -114,6 +115,17 @@ class KeyServerIT {
 
     @Test
     @Order(3)
+    void withTheKeyServerKilledPeersWithSessionsKeepWorkingAndItComesBackOnItsDerby() throws Exception {
+        fleet.kill9();
+        transferIntact(200_000); // the session and the last directory answers stand
+        transferIntact(200_000);
+        fleet.startServer(); // Derby recovers; hosts, keys and approvals are all still there
+        assertTrue(fleet.admin("hosts").contains("APPROVED"), "the enrolled hosts survived kill -9");
+        transferIntact(200_000);
+    }
+
+    @Test
+    @Order(4)
     void aRevokedHostCanNoLongerOpenConnectionsWithinABoundedTime() throws Exception {
         assertTrue(connects(), "A connects before the revocation");
         fleet.admin("revoke", keyIdA);
