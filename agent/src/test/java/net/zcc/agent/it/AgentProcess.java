@@ -62,7 +62,7 @@ final class AgentProcess {
     }
 
     void start() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", "-Djna.tmpdir=" + dir.resolve("jna"),
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", TestHosts.SERIAL_FILTER, "-Djna.tmpdir=" + dir.resolve("jna"),
                 "-cp", TestHosts.agentClasspath(), "net.zcc.agent.AgentMain",
                 "--file", file.toString(), "--pid-file", pidFile.toString(), "--key-file", keys.toString(),
                 "--identity", identity.toString()));

@@ -132,9 +132,12 @@ final class TestHosts implements AutoCloseable {
         return cmd;
     }
 
+    /** What the launchers pass every JVM of ours: no Java deserialisation at all (CVE-2019-17570). */
+    static final String SERIAL_FILTER = "-Djdk.serialFilter=!*";
+
     /** The command that runs a main class with the whole test classpath (key server included). */
     static List<String> testJavaMain(Class<?> main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx192m", "-cp", testClasspath(), main.getName()));
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx192m", SERIAL_FILTER, "-cp", testClasspath(), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }
