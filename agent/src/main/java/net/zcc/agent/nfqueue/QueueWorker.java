@@ -143,7 +143,7 @@ public final class QueueWorker {
         if (p.verdict() == QueuedPacket.Verdict.ACCEPT) {
             counters.accepted.increment();
         } else if (p.verdict() == QueuedPacket.Verdict.HOLD) {
-            counters.held.increment(); // its verdict is counted by whoever settles it
+            counters.held.increment(); // settled later from another thread; its fate shows in the data plane counters
         } else {
             counters.dropped.increment();
         }
