@@ -38,14 +38,12 @@ import net.zcc.agent.noise.NoiseTransport;
  * <p>The responder side is driven by relay messages ({@link #onMessage}). When both sides start
  * at once, the side with the lower static public key stays initiator and ignores the other's
  * message 1; the higher side abandons its own attempt and answers, so both end with one key.
- * A message 1 from the higher side that arrives just after our own attempt completed is the
- * one it abandoned when it answered ours: it is ignored for one handshake timeout, or the two
- * sides would end with different keys when the relay reorders.
- * Rekeying is by time and by bytes sealed under the key (whichever comes first). A replaced key stays valid for
- * {@code byId} during {@link Settings#grace}, so connections opened just before a rekey still
- * find it. A key installed by answering is offered only once the peer has used it, and the
- * replaced key stays acceptable until then ({@link PeerSession}), so a message 2 lost with the
- * relay cannot leave the two sides on different keys. If the relay is down, the current key
+ * Rekeying is by time and by bytes sealed under the key (whichever comes first). A key is
+ * offered only when the peer is known to hold it: we initiated, the initiator confirmed it
+ * (message 3), or the peer used it; replaced keys stay acceptable until the peer uses the
+ * current one, then for {@link Settings#grace} ({@link PeerSession}). So lost or reordered relay
+ * messages, a staggered start or a peer restart never leave the two sides on keys the other
+ * does not hold. If the relay is down, the current key
  * stays in use indefinitely: existing sessions keep working.
  *
  * <p>Thread-safe; one lock guards all peers, as each step under it is one or two X25519 operations.
@@ -225,24 +223,41 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         synchronized (this) {
             addressOwners.put(address, pk);
             PeerSession s = sessions.computeIfAbsent(pk, k -> new PeerSession());
-            if (s.current != null && isFresh(s)) {
-                return CompletableFuture.completedFuture(Optional.of(s.offered()));
+            SessionKey offered = s.offered();
+            if (offered != null && isFresh(s)) {
+                return CompletableFuture.completedFuture(Optional.of(offered));
+            }
+            // No key the peer is known to hold, but we just answered its handshake: its
+            // confirmation (message 3) is due any moment; wait for it a little, then, if it does
+            // not come (the peer had abandoned that attempt), run a handshake of our own.
+            long window = confirmationWindowNanos();
+            long left = s.confirmationTimeLeft(System.nanoTime(), window);
+            if (offered == null && left > 0) {
+                return s.waitForNext().thenApply(Optional::of)
+                        .completeOnTimeout(Optional.empty(), left, TimeUnit.NANOSECONDS)
+                        .thenCompose(k -> k.isPresent() ? CompletableFuture.completedFuture(k) : forPeer(address, pk));
             }
             out = startInitiatorIfIdle(pk, s);
-            if (s.current != null) { // stale: keep using it while the rekey runs
-                SessionKey stale = s.offered();
+            if (offered != null) { // stale: keep using it while the rekey runs
                 sendOutsideLock(out);
-                return CompletableFuture.completedFuture(Optional.of(stale));
+                return CompletableFuture.completedFuture(Optional.of(offered));
             }
-            next = s.waitForNext();
+            next = s.waitForNext(); // first contact, or only unconfirmed keys: our own handshake
         }
         sendOutsideLock(out);
         return next.thenApply(Optional::of);
     }
 
+    /** How long a responder waits for message 3 before it runs a handshake of its own: a quarter of the bound. */
+    private long confirmationWindowNanos() {
+        return settings.handshakeTimeout().toNanos() / 4;
+    }
+
+    /** The offered key (the one connections use) is young enough and has sealed less than the budget. */
     private boolean isFresh(PeerSession s) {
-        return clock.instant().isBefore(s.currentBorn.plus(settings.rekeyAfter()))
-                && s.current.bytesSealed() < settings.rekeyAfterBytes();
+        Instant born = s.offeredBorn();
+        return born != null && clock.instant().isBefore(born.plus(settings.rekeyAfter()))
+                && s.offered().bytesSealed() < settings.rekeyAfterBytes();
     }
 
     /**
@@ -429,7 +444,16 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         Outgoing out;
         synchronized (this) {
             PeerSession s = sessions.computeIfAbsent(from, k -> new PeerSession());
-            out = m.type() == HandshakeMessage.MESSAGE_1 ? answer(from, s, m) : finish(from, s, m);
+            out = switch (m.type()) {
+                case HandshakeMessage.MESSAGE_1 -> answer(from, s, m);
+                case HandshakeMessage.MESSAGE_2 -> finish(from, s, m);
+                default -> {
+                    if (!s.confirm(m.handshakeId(), m.noise())) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "dropped a confirmation from " + from + " for no answer of ours");
+                    }
+                    yield null;
+                }
+            };
         }
         sendOutsideLock(out);
     }
@@ -442,17 +466,16 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> "simultaneous handshake with " + from + ": staying initiator");
             return null;
         }
-        if (self.compareTo(from) < 0 && s.initiatedNanos != 0
-                && System.nanoTime() - s.initiatedNanos < settings.handshakeTimeout().toNanos()) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "late message 1 of an abandoned attempt by " + from + ": ignored");
-            return null;
-        }
+        // A late message 1 of an attempt the peer abandoned (it answered ours instead) is answered
+        // too: the peer drops our message 2, never confirms, so we never offer that key.
         s.abandonPending(); // the peer with the lower key wins; we answer instead
         HandshakeState hs = HandshakeState.responder(settings.protocol(), PROLOGUE, localStatic, from.bytes(), ephemerals);
         try {
             hs.readMessage(m.noise());
             byte[] m2 = hs.writeMessage(new byte[0]);
-            install(from, s, hs.transport(), false); // unconfirmed until the peer uses it
+            SessionKey key = install(from, s, hs.transport(), false);
+            // Offered once the initiator confirms it got message 2 (message 3) or uses the key.
+            s.answered(key, m.handshakeId(), System.nanoTime());
             return new Outgoing(from, new HandshakeMessage(HandshakeMessage.MESSAGE_2, m.handshakeId(), m2).encode());
         } catch (NoiseException e) {
             LOG.log(System.Logger.Level.INFO, "rejected handshake message 1 from " + from + ": " + e.getMessage());
@@ -469,8 +492,10 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         }
         try {
             p.state().readMessage(m.noise());
-            install(from, s, p.state().transport(), true); // the peer holds it: it wrote message 2
-            s.initiatedNanos = System.nanoTime();
+            SessionKey key = install(from, s, p.state().transport(), true); // the peer holds it: it wrote message 2
+            // Tell the responder we hold it, so it may offer it too (message 3).
+            return new Outgoing(from, new HandshakeMessage(HandshakeMessage.CONFIRM, m.handshakeId(),
+                    HandshakeMessage.confirmationTag(key.key(), m.handshakeId())).encode());
         } catch (NoiseException e) {
             s.pending = null; // the failed state has wiped itself
             LOG.log(System.Logger.Level.INFO, "rejected handshake message 2 from " + from + ": " + e.getMessage());
@@ -478,13 +503,14 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         return null;
     }
 
-    private void install(PeerKey peer, PeerSession s, NoiseTransport t, boolean confirmed) {
+    private SessionKey install(PeerKey peer, PeerSession s, NoiseTransport t, boolean confirmed) {
         byte[] k = t.sessionKey();
         t.wipe(); // ZCC uses only the exported key, never the Noise transport itself
         SessionKey key = new SessionKey(KeyLine.keyId(k), k);
         Instant now = clock.instant();
         s.install(key, confirmed, now, now.plus(settings.grace()));
         LOG.log(System.Logger.Level.DEBUG, () -> "new session key " + key + " with " + peer);
+        return key;
     }
 
     private void sendOutsideLock(Outgoing out) {

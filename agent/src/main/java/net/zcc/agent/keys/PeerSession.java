@@ -16,8 +16,11 @@ import net.zcc.agent.noise.HandshakeState;
  * moment), so the responder cannot know that the initiator holds the new key, and neither side
  * knows which keys the other still accepts. Two rules keep the two sides on keys both hold:
  * <ol>
- *   <li>we <em>offer</em> the newest key the peer is known to hold: one we got as initiator (the
- *       peer wrote message 2, so it holds it), or one the peer has offered to us;</li>
+ *   <li>we <em>offer</em> only a key the peer is known to hold: one we got as initiator (the
+ *       peer wrote message 2, so it holds it), one the initiator confirmed (message 3, after
+ *       our message 2 reached it), or one the peer has offered to us; with none, a connection
+ *       waits briefly for a confirmation still due, then runs a handshake of its own, instead
+ *       of offering a key the peer may not have;</li>
  *   <li>a replaced key stays acceptable until the peer is seen offering the current key; only
  *       then do the replaced keys get the grace period (at most {@link #MAX_AWAITING} are kept).</li>
  * </ol>
@@ -30,8 +33,6 @@ final class PeerSession {
     /** A handshake in progress; {@code initiator} says which side we play. */
     record Pending(HandshakeState state, long id, boolean initiator, long startedNanos) { }
 
-    /** When a handshake we initiated last completed; 0 if never. */
-    long initiatedNanos;
 
     private record Retired(SessionKey key, Instant validUntil) { }
 
@@ -40,8 +41,10 @@ final class PeerSession {
     Pending pending;
     /** Completed with the next installed key; shared by every caller waiting for one. */
     CompletableFuture<SessionKey> next;
-    /** The newest key the peer is known to hold: what we offer. */
+    /** The newest key the peer is known to hold: what we offer; null when we know of none. */
     private SessionKey offer;
+    /** When each key we hold was installed (freshness of the offered key). */
+    private final java.util.Map<SessionKey, Instant> born = new java.util.IdentityHashMap<>();
     /** Keys replaced since the peer last offered the current key, oldest first: still accepted. */
     private final List<SessionKey> awaiting = new ArrayList<>();
     private final List<Retired> retired = new ArrayList<>();
@@ -73,7 +76,9 @@ final class PeerSession {
         awaiting.clear();
         retired.forEach(r -> r.key().wipe());
         retired.clear();
+        born.clear();
         offer = null;
+        answered = null;
         if (next != null) {
             next.completeExceptionally(new IllegalStateException("peer dropped")); // waiters see no key
             next = null;
@@ -94,20 +99,61 @@ final class PeerSession {
         }
         current = key;
         currentBorn = now;
-        if (peerHoldsIt || offer == null) {
-            offer = key;
-        }
+        born.put(key, now);
         pending = null;
-        if (next != null) {
-            next.complete(key);
-            next = null;
+        if (peerHoldsIt) {
+            offer = key;
+            if (next != null) { // waiters get a key the peer holds, never an unconfirmed one
+                next.complete(key);
+                next = null;
+            }
         }
         prune(now);
     }
 
-    /** The key to offer in our SYNs (rule 1). */
+    /** The key to offer in our SYNs (rule 1); null when we know of none the peer holds. */
     SessionKey offered() {
-        return offer != null ? offer : current;
+        return offer;
+    }
+
+    /** When the offered key was installed; null with no offered key. */
+    Instant offeredBorn() {
+        return offer == null ? null : born.get(offer);
+    }
+
+    /** The key we last answered a handshake with, waiting for the initiator's confirmation. */
+    private SessionKey answered;
+    private long answeredId;
+    private long answeredNanos;
+
+    /** Remembers the key of a handshake we answered: offered once the initiator confirms it. */
+    void answered(SessionKey key, long handshakeId, long nowNanos) {
+        answered = key;
+        answeredId = handshakeId;
+        answeredNanos = nowNanos;
+    }
+
+    /** How much of {@code windowNanos} is left for the confirmation of our last answer; 0 if none is due. */
+    long confirmationTimeLeft(long nowNanos, long windowNanos) {
+        return answered == null ? 0 : Math.max(0, windowNanos - (nowNanos - answeredNanos));
+    }
+
+    /**
+     * The initiator of handshake {@code handshakeId} confirmed it holds the key: offer it, and
+     * hand it to whoever waits for a key. Returns false if it does not match our last answer.
+     */
+    boolean confirm(long handshakeId, byte[] tag) {
+        if (answered == null || answeredId != handshakeId
+                || !java.security.MessageDigest.isEqual(tag, HandshakeMessage.confirmationTag(answered.key(), handshakeId))) {
+            return false;
+        }
+        offer = answered;
+        answered = null;
+        if (next != null) {
+            next.complete(offer);
+            next = null;
+        }
+        return true;
     }
 
     /**
@@ -126,6 +172,9 @@ final class PeerSession {
         }
         for (SessionKey k : awaiting) {
             if (k.id() == keyId) {
+                if (offer == null) {
+                    offer = k; // the peer holds it: better than offering nothing
+                }
                 return Optional.of(k);
             }
         }
@@ -138,6 +187,7 @@ final class PeerSession {
             boolean expired = !now.isBefore(r.validUntil());
             if (expired) {
                 r.key().wipe();
+                born.remove(r.key());
             }
             return expired;
         });
