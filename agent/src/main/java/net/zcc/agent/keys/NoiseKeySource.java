@@ -157,7 +157,9 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     public void start() throws IOException {
         relay.start(this::onMessage);
         long every = settings.revalidateEvery().toMillis();
-        revalidator.scheduleWithFixedDelay(this::revalidate, every, every, TimeUnit.MILLISECONDS);
+        // At a fixed rate: a pass takes at most the period, so a revoked peer is checked within
+        // about one period plus a lookup.
+        revalidator.scheduleAtFixedRate(this::revalidate, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Peers with which this agent holds a session key now. */
@@ -195,9 +197,9 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      */
     @Override
     public CompletableFuture<Optional<SessionKey>> currentAsync(InetAddress peer) {
-        Optional<PeerKey> cached = peerKeys.cached(peer);
-        CompletableFuture<Optional<SessionKey>> f = cached.isPresent()
-                ? forPeer(peer, cached.get())
+        Optional<PeerKey> known = knownRefreshing(peer);
+        CompletableFuture<Optional<SessionKey>> f = known.isPresent()
+                ? forPeer(peer, known.get())
                 : peerKeys.lookupAsync(peer).thenCompose(pk -> pk.isPresent() ? forPeer(peer, pk.get()) : NONE);
         return f.isDone() ? f : f.completeOnTimeout(Optional.empty(),
                 settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS).exceptionally(e -> Optional.empty());
@@ -279,14 +281,31 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      */
     @Override
     public CompletableFuture<Optional<SessionKey>> byIdAsync(InetAddress peer, int keyId) {
-        Optional<PeerKey> cached = peerKeys.cached(peer);
-        if (cached.isPresent()) {
-            return CompletableFuture.completedFuture(keyOf(cached.get(), peer, keyId));
+        Optional<PeerKey> known = knownRefreshing(peer);
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(keyOf(known.get(), peer, keyId));
         }
         return peerKeys.lookupAsync(peer)
                 .thenApply(owner -> owner.flatMap(o -> keyOf(o, peer, keyId)))
                 .completeOnTimeout(Optional.empty(), settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionally(e -> Optional.empty());
+    }
+
+    /**
+     * The directory's last answer for {@code peer}, used at once even when older than its TTL (a
+     * key server that does not answer must not stall connections to known peers); an old one
+     * is asked again in the background. Revalidation bounds how long a revoked host's entry
+     * can be used.
+     */
+    private Optional<PeerKey> knownRefreshing(InetAddress peer) {
+        if (peerKeys.cached(peer).isPresent()) {
+            return peerKeys.cached(peer);
+        }
+        Optional<PeerKey> known = peerKeys.known(peer);
+        if (known.isPresent()) {
+            peerKeys.lookupAsync(peer); // refresh; an answer "no such host" removes the entry
+        }
+        return known;
     }
 
     /** The session key {@code keyId} held with {@code owner}; remembers the address for revalidation. */
@@ -322,12 +341,16 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      * in the next pass).
      */
     private void revalidateAll() throws InterruptedException {
-        Map<InetAddress, PeerKey> seen;
+        // Every address with a session and every directory answer we hold (a cached answer is
+        // what lets a SYN in); shuffled, so a pass cut short by the period never skips the same ones.
+        Map<InetAddress, PeerKey> seen = new HashMap<>(peerKeys.snapshot());
         synchronized (this) {
-            seen = new HashMap<>(addressOwners);
+            seen.putAll(addressOwners);
         }
+        java.util.List<Map.Entry<InetAddress, PeerKey>> order = new java.util.ArrayList<>(seen.entrySet());
+        java.util.Collections.shuffle(order, random);
         java.util.List<CompletableFuture<Void>> checks = new java.util.ArrayList<>();
-        for (Map.Entry<InetAddress, PeerKey> e : seen.entrySet()) {
+        for (Map.Entry<InetAddress, PeerKey> e : order) {
             checks.add(CompletableFuture.runAsync(() -> revalidate(e.getKey(), e.getValue()), revalidations));
         }
         try {
@@ -349,8 +372,14 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         } catch (IOException | RuntimeException ex) {
             return; // unreachable: nothing changes while the key server is down
         }
-        if (now.isEmpty() || !now.get().equals(owner)) {
+        if (now.isEmpty()) { // revoked (or the address left it): its keys go
             forgetPeer(owner, address);
+        } else if (!now.get().equals(owner)) {
+            // The address now belongs to another host: the old owner's keys no longer count for
+            // it (the address binding refuses them), but the old owner may live on elsewhere.
+            synchronized (this) {
+                addressOwners.remove(address, owner);
+            }
         }
     }
 

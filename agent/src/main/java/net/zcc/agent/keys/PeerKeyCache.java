@@ -119,6 +119,13 @@ final class PeerKeyCache {
         return k;
     }
 
+    /** Every address with an answer (fresh or not) and its key: what revalidation checks. */
+    Map<InetAddress, PeerKey> snapshot() {
+        Map<InetAddress, PeerKey> out = new java.util.HashMap<>();
+        entries.forEach((a, e) -> out.put(a, e.key));
+        return out;
+    }
+
     /** Forgets what is cached for {@code peer}. */
     void forget(InetAddress peer) {
         entries.remove(peer);

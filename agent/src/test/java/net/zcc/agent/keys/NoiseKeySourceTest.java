@@ -42,6 +42,7 @@ class NoiseKeySourceTest {
     private final Map<InetAddress, PeerKey> directory = new ConcurrentHashMap<>();
     private final List<NoiseKeySource> sources = new ArrayList<>();
     private volatile boolean directoryDown;
+    private volatile boolean directoryHangs;
 
     /** One agent: its address, static key and key source. */
     private record Agent(InetAddress address, NoiseKeyPair keys, NoiseKeySource source) { }
@@ -70,6 +71,14 @@ class NoiseKeySourceTest {
         NoiseKeySource s = new NoiseKeySource(keys, addr -> {
             if (directoryDown) {
                 throw new java.io.IOException("key server unreachable (test)");
+            }
+            if (directoryHangs) { // a blackholed key server: no answer until the client's own timeout
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new java.io.IOException("timed out (test)");
             }
             return Optional.ofNullable(dir.get(addr));
         }, relay.endpoint(identity), settings, clock, new SecureRandomKeyPairSource(RANDOM));
@@ -179,7 +188,9 @@ class NoiseKeySourceTest {
             fresh = a.source().current(b.address()).orElseThrow();
         }
         assertNotEquals(oldId, fresh.id());
-        // A confirmed it holds the new key (message 3): B offers it too, soon.
+        // A confirmed it holds the new key (message 3): B offers it too. (Let the confirmation
+        // land first: B's own key is as old as A's was, and asking B now would start B's rekey.)
+        Thread.sleep(100);
         SessionKey fromB = b.source().current(a.address()).orElseThrow();
         until = System.nanoTime() + TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
         while (fromB.id() != fresh.id() && System.nanoTime() < until) {
@@ -219,6 +230,7 @@ class NoiseKeySourceTest {
         clock.advance(Duration.ofMinutes(1)); // past every grace period
         // A never offered a key to B, but confirmed each new one (message 3): B offers the newest,
         // and A accepts it; A still accepts the first one too (B has not been seen using another).
+        Thread.sleep(100); // let the last confirmation land before asking B (see the rekey test)
         long until = System.nanoTime() + TIMEOUT.toNanos() + SLACK_MS * 1_000_000;
         SessionKey offeredByB = b.source().current(a.address()).orElseThrow();
         while (offeredByB.id() != k3.id() && System.nanoTime() < until) {
@@ -346,6 +358,23 @@ class NoiseKeySourceTest {
         clock.advance(Duration.ofMinutes(6)); // the directory answers (5 min TTL) have expired
         assertEquals(ab, a.source().current(b.address()).orElseThrow(), "initiator: last known key of B");
         assertEquals(ab, byId(b, a.address(), ab.id()).orElseThrow(), "responder: last known owner of A's address");
+    }
+
+    @Test
+    void aKeyServerThatDoesNotAnswerDoesNotStallKnownPeers() throws Exception {
+        Agent a = agent("198.18.3.71");
+        Agent b = agent("198.18.3.72");
+        SessionKey ab = a.source().current(b.address()).orElseThrow();
+        assertEquals(ab, byId(b, a.address(), ab.id()).orElseThrow());
+        directoryHangs = true;
+        clock.advance(Duration.ofMinutes(6)); // every directory answer is past its 5 min TTL (keys are stale: rekeying starts)
+        long t0 = System.nanoTime();
+        var k = a.source().currentAsync(b.address());
+        var atB = b.source().byIdAsync(a.address(), ab.id());
+        assertTrue(k.isDone() && atB.isDone(), "answered from the last known directory answers, no wait");
+        assertEquals(ab, k.get().orElseThrow());
+        assertEquals(ab, atB.get().orElseThrow());
+        assertTrue(System.nanoTime() - t0 < 100_000_000L);
     }
 
     @Test
