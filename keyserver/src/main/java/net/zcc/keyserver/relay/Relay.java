@@ -39,6 +39,9 @@ public final class Relay {
         return limits;
     }
 
+    /** Hosts revoked while this relay runs: refused as senders and destinations (a revocation is for good). */
+    private final java.util.Set<KeyId> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * Queues a handshake message for {@code to}, or hands it at once to {@code to}'s waiting poll.
      *
@@ -73,7 +76,10 @@ public final class Relay {
                     continue; // swept between lookup and lock; take the fresh one
                 }
                 release(box.expire(now));
-                result = admit(box, message.length);
+                // Under the mailbox lock: evict() marks a host revoked before it sweeps the
+                // mailboxes, so a send that raced past the servlet's check cannot land after it.
+                result = revoked.contains(from) || revoked.contains(to) ? SendResult.REVOKED
+                        : admit(box, message.length);
                 if (result != SendResult.QUEUED) {
                     break;
                 }
@@ -170,6 +176,7 @@ public final class Relay {
      * @return the number of messages dropped
      */
     public int evict(KeyId host) {
+        revoked.add(host); // first: every later send from or to it is refused
         for (Mailbox other : boxes.values()) {
             synchronized (other) {
                 release(other.discardFrom(host));

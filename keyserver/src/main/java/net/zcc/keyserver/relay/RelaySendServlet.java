@@ -85,6 +85,7 @@ public final class RelaySendServlet extends HttpServlet {
             case TOO_LARGE -> text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, result.reason());
             case HOST_FULL_MESSAGES, HOST_FULL_BYTES -> text(resp, 429, result.reason());
             case RELAY_FULL -> text(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, result.reason());
+            case REVOKED -> text(resp, HttpServletResponse.SC_FORBIDDEN, result.reason());
         }
     }
 

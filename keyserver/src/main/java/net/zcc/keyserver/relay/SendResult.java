@@ -15,7 +15,9 @@ public enum SendResult {
     /** The destination already has close to {@link RelayLimits#maxBytesPerHost()} bytes waiting. */
     HOST_FULL_BYTES("too many bytes waiting for the destination"),
     /** The whole relay holds {@link RelayLimits#maxTotalBytes()} bytes. */
-    RELAY_FULL("relay is full");
+    RELAY_FULL("relay is full"),
+    /** The sender or the destination was revoked ({@link Relay#evict}). */
+    REVOKED("host revoked");
 
     private final String reason;
 

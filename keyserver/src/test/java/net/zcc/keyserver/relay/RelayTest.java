@@ -195,16 +195,16 @@ class RelayTest {
         assertEquals(List.of(), waiting.result().join());
         assertEquals(0, r.waitingPolls());
 
+        Relay r2 = new Relay(SMALL);
         byte[] m = msg(40, 6);
-        assertEquals(SendResult.QUEUED, r.send(KEY_A, B, m, T0));
-        assertEquals(1, r.evict(B));
+        assertEquals(SendResult.QUEUED, r2.send(KEY_A, B, m, T0));
+        assertEquals(1, r2.evict(B));
         assertTrue(zero(m), "dropped message wiped");
-        assertEquals(0, r.pendingBytes());
-        assertEquals(0, r.pendingMessages(B));
-        RelayPoll later = r.poll(B, T0);
+        assertEquals(0, r2.pendingBytes());
+        assertEquals(0, r2.pendingMessages(B));
+        RelayPoll later = r2.poll(B, T0);
         assertFalse(later.result().isDone(), "nothing kept for the evicted host");
-        assertFalse(later.revoked());
-        assertEquals(0, r.evict(A), "a host with no mailbox: nothing to do");
+        assertEquals(0, r2.evict(A), "a host with no mailbox: nothing to do");
     }
 
     @Test
@@ -218,6 +218,18 @@ class RelayTest {
         assertTrue(zero(fromA), "A's message to C wiped");
         assertEquals(1, r.pendingMessages(C), "B's message to C stays");
         assertEquals(30, r.pendingBytes());
+    }
+
+    @Test
+    void afterEvictNothingMoreIsTakenFromOrForTheRevokedHost() {
+        Relay r = new Relay(SMALL);
+        r.evict(A);
+        byte[] fromA = msg(20, 9);
+        byte[] toA = msg(20, 10);
+        assertEquals(SendResult.REVOKED, r.send(KEY_A, B, fromA, T0));
+        assertEquals(SendResult.REVOKED, r.send(KEY_B, A, toA, T0));
+        assertTrue(zero(fromA) && zero(toA), "refused messages wiped");
+        assertEquals(0, r.pendingBytes());
     }
 
     @Test
