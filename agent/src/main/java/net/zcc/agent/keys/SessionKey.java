@@ -15,6 +15,8 @@ public final class SessionKey {
     private final int id;
     private final byte[] key;
     private final LongAdder bytesSealed = new LongAdder();
+    /** Set before the bytes are zeroed: a copy taken after a wipe began is recognised. */
+    private volatile boolean wiped;
 
     /**
      * @param id the key id carried in the OFFER option
@@ -67,6 +69,16 @@ public final class SessionKey {
 
     /** Overwrites the key bytes, for a key that is being retired. */
     public void wipe() {
+        wiped = true;
         Arrays.fill(key, (byte) 0);
+    }
+
+    /**
+     * A copy of the key bytes for a connection to keep, or null if the key was wiped (while or
+     * before copying): never a half-zeroed key.
+     */
+    public byte[] copyOfKey() {
+        byte[] copy = key.clone();
+        return wiped ? null : copy;
     }
 }

@@ -149,14 +149,15 @@ final class InboundPath {
             }
             k = f.getNow(Optional.empty());
         }
-        if (k.isEmpty()) {
+        byte[] sessionKey = k.isPresent() ? k.get().copyOfKey() : null; // null: none, or wiped meanwhile
+        if (sessionKey == null) {
             return dp.drop(DropReason.UNKNOWN_KEY_ID);
         }
         Connection c = new Connection(key, s, false, suite, State.SYN_RCVD, dp.now());
         c.keyId = keyId;
-        // A copy: the key source wipes a dropped key in place, and this connection derives its
-        // keys only when our SYN-ACK goes out.
-        c.sessionKey = k.get().key().clone();
+        // Our own copy: the key source wipes a dropped key in place, and this connection derives
+        // its keys only when our SYN-ACK goes out.
+        c.sessionKey = sessionKey;
         c.session = k.get();
         ZccOption.copyNonceI(w.buf, off, c.nonceI, 0);
         c.startPeerSpace(p.seq());
@@ -229,6 +230,7 @@ final class InboundPath {
         }
         if (c.keys == null) {
             c.keys = keys;
+            java.util.Arrays.fill(c.sessionKey, (byte) 0); // the connection keys are all it needs from now on
             c.state = State.ESTABLISHED;
             dp.counters.handshakes.increment();
         }

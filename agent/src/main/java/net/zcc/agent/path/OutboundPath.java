@@ -113,7 +113,8 @@ final class OutboundPath {
             }
             k = f.getNow(Optional.empty());
         }
-        if (k.isEmpty()) {
+        byte[] sessionKey = k.isPresent() ? k.get().copyOfKey() : null; // null: none, or wiped meanwhile
+        if (sessionKey == null) {
             if (s.policy() == Policy.OPPORTUNISTIC) {
                 dp.table.put(new Connection(key, s, true, 0, State.PLAINTEXT, dp.now()));
                 dp.counters.plaintext.increment();
@@ -126,7 +127,7 @@ final class OutboundPath {
         }
         c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
         c.keyId = k.get().id();
-        c.sessionKey = k.get().key().clone(); // the key source may wipe its copy before our keys are derived
+        c.sessionKey = sessionKey; // our own copy: the key source may wipe its copy before our keys are derived
         c.session = k.get();
         w.random.nextBytes(c.nonceI);
         c.startLocalSpace(p.seq());
@@ -146,6 +147,7 @@ final class OutboundPath {
         if (c.keys == null) {
             w.random.nextBytes(c.nonceR);
             c.keys = ConnectionKeys.derive(c.sessionKey, c.nonceI, c.nonceR, c.suite);
+            java.util.Arrays.fill(c.sessionKey, (byte) 0); // the connection keys are all it needs from now on
             c.startLocalSpace(p.seq());
             c.state = State.ESTABLISHED;
             dp.counters.handshakes.increment();

@@ -125,6 +125,19 @@ class HeldSynTest {
     }
 
     @Test
+    void aKeyWipedBeforeTheHeldSynIsReleasedIsNeverUsed() throws Exception {
+        SimHost h = host(Policy.REQUIRE);
+        int syn = h.sendNoWait(Seg.build(A, B, 40000, PORT, 1000, 0, TcpPacket.SYN, Seg.SYN_OPTIONS, new byte[0]));
+        SessionKey k = new SessionKey(7, new byte[32]);
+        k.wipe(); // the peer was revoked between the handshake and the release
+        keys.answer.complete(Optional.of(k));
+        InMemoryPacketQueue.Settled s = h.settledWithin(syn, 2000);
+        assertNotNull(s);
+        assertTrue(Seg.view(s.packet()).hasFlags(TcpPacket.RST), "refused, not offered under a zeroed key");
+        assertEquals(1, h.drops(DropReason.NO_KEY));
+    }
+
+    @Test
     void noKeyInTimeUnderOpportunisticLetsThePlainSynOut() throws Exception {
         SimHost h = host(Policy.OPPORTUNISTIC);
         int syn = h.sendNoWait(Seg.build(A, B, 40000, PORT, 1000, 0, TcpPacket.SYN, Seg.SYN_OPTIONS, new byte[0]));
