@@ -346,6 +346,8 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         Map<InetAddress, PeerKey> seen = new HashMap<>(peerKeys.snapshot());
         synchronized (this) {
             seen.putAll(addressOwners);
+            Instant now = clock.instant();
+            sessions.values().forEach(s -> s.prune(now)); // wipe retired keys of quiet peers too
         }
         java.util.List<Map.Entry<InetAddress, PeerKey>> order = new java.util.ArrayList<>(seen.entrySet());
         java.util.Collections.shuffle(order, random);

@@ -181,8 +181,8 @@ final class PeerSession {
         return retired.stream().map(Retired::key).filter(k -> k.id() == keyId).findFirst();
     }
 
-    /** Drops and wipes retired keys past their grace period. */
-    private void prune(Instant now) {
+    /** Drops and wipes retired keys past their grace period (also called for quiet peers, by revalidation). */
+    void prune(Instant now) {
         retired.removeIf(r -> {
             boolean expired = !now.isBefore(r.validUntil());
             if (expired) {
