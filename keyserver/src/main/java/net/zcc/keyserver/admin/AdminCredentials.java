@@ -1,5 +1,7 @@
 package net.zcc.keyserver.admin;
 
+import net.zcc.keyserver.ca.Pem;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,8 +1,6 @@
 package net.zcc.keyserver.ca;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -53,9 +51,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
@@ -282,8 +278,8 @@ public final class FleetCa {
             X509Certificate cert = sign(b, pair.getPrivate());
             // Each file appears atomically; a crash between the two leaves one file, which
             // openOrCreate refuses rather than overwriting.
-            writeOwnerOnly(certFile, pem(cert));
-            writeOwnerOnly(keyFile, pem(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded())));
+            writeOwnerOnly(certFile, Pem.write(cert));
+            writeOwnerOnly(keyFile, Pem.write(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded())));
             return new FleetCa(pair.getPrivate(), cert, clock);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot create the fleet CA in " + dir, e);
@@ -293,8 +289,8 @@ public final class FleetCa {
     private static FleetCa load(Path keyFile, Path certFile, Clock clock) throws IOException {
         requireOwnerOnly(keyFile, false);
         requireOwnerOnly(certFile, false);
-        Object keyObj = readPem(keyFile);
-        Object certObj = readPem(certFile);
+        Object keyObj = Pem.read(keyFile);
+        Object certObj = Pem.read(certFile);
         if (!(keyObj instanceof PrivateKeyInfo info)) {
             throw new IOException(keyFile + " does not hold an unencrypted PKCS#8 private key");
         }
@@ -368,24 +364,6 @@ public final class FleetCa {
             }
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static String pem(Object o) throws IOException {
-        StringWriter sw = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-            w.writeObject(o);
-        }
-        return sw.toString();
-    }
-
-    private static Object readPem(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            if (o == null) {
-                throw new IOException(file + " holds no PEM object");
-            }
-            return o;
         }
     }
 

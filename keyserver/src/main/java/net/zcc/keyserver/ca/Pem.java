@@ -1,4 +1,4 @@
-package net.zcc.keyserver.admin;
+package net.zcc.keyserver.ca;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -52,7 +52,8 @@ public final class Pem {
         return new JcaPEMKeyConverter().getPrivateKey(info);
     }
 
-    private static String write(Object o) throws IOException {
+    /** PEM text of any object Bouncy Castle's writer takes. */
+    static String write(Object o) throws IOException {
         StringWriter sw = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
             w.writeObject(o);
@@ -60,7 +61,8 @@ public final class Pem {
         return sw.toString();
     }
 
-    private static Object read(Path file) throws IOException {
+    /** The first PEM object in {@code file}. */
+    static Object read(Path file) throws IOException {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             if (o == null) {
