@@ -1,5 +1,6 @@
 package net.zcc.keyserver.admin;
 
+import net.zcc.keyserver.ca.Pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
