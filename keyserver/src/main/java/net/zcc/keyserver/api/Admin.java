@@ -143,6 +143,7 @@ public class Admin {
 
     private void requireAdmin() throws XmlRpcException {
         if (caller.isEmpty() || !ctx.access().isAdmin(caller.get())) {
+            Audit.refused("Admin call refused: caller {} is not an administrator", admin());
             throw ApiFaults.fault("administrator certificate required");
         }
     }

@@ -22,4 +22,9 @@ final class Audit {
     static void record(String event, Object... args) {
         LOG.info(event, args);
     }
+
+    /** A refused attempt to change something (a warning: someone tried). */
+    static void refused(String event, Object... args) {
+        LOG.warn(event, args);
+    }
 }
