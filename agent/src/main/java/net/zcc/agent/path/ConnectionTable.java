@@ -52,6 +52,14 @@ public final class ConnectionTable {
                     case SYN_SENT, SYN_RCVD, REFUSED -> now - c.lastSeenNanos > HANDSHAKE_TIMEOUT.toNanos();
                     default -> now - c.lastSeenNanos > IDLE_TIMEOUT.toNanos();
                 };
+                if (gone) { // key material does not outlive the connection
+                    if (c.keys != null) {
+                        c.keys.wipe();
+                    }
+                    if (c.sessionKey != null) {
+                        java.util.Arrays.fill(c.sessionKey, (byte) 0);
+                    }
+                }
             }
             if (gone) {
                 removed[0]++;
