@@ -41,6 +41,21 @@ class DependencyRulesTest {
         assertEquals(List.of(), bad);
     }
 
+    /** The key server edge stays one package: only {@code remote} speaks XML-RPC or HTTP. */
+    @Test
+    void xmlRpcAndHttpOnlyInTheRemotePackage() {
+        for (String needle : List.of("import org.apache.xmlrpc", "import java.net.http")) {
+            List<String> outside = users(needle).stream().filter(f -> !f.startsWith("remote/")).toList();
+            assertEquals(List.of(), outside, needle);
+        }
+    }
+
+    /** The key server's classes are on the agent's test classpath only; main code never links them. */
+    @Test
+    void theAgentNeverLinksTheKeyServer() {
+        assertEquals(List.of(), users("net.zcc.keyserver"));
+    }
+
     private static List<String> users(String needle) {
         try (Stream<Path> files = Files.walk(MAIN)) {
             return files.filter(f -> f.toString().endsWith(".java"))

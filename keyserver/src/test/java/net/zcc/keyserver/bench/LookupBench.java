@@ -1,20 +1,11 @@
 package net.zcc.keyserver.bench;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,10 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
-import net.zcc.keyserver.api.Admin;
-import net.zcc.keyserver.api.Enroll;
 import net.zcc.keyserver.api.Keys;
-import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -49,7 +37,6 @@ public final class LookupBench {
     private static final int MAX_HOSTS = 10_000;
     private static final int MAX_THREADS = 64;
     private static final int MAX_SAMPLES_PER_THREAD = 1_000_000;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private LookupBench() { }
 
@@ -121,28 +108,10 @@ public final class LookupBench {
         }
     }
 
-    /** Enrolls, approves and certifies hosts through the handlers in-process (as the console would). */
-    @SuppressWarnings("unchecked")
+    /** Enrolls, approves and certifies hosts in-process ({@link BenchHosts}). */
     private static List<BenchHost> enroll(KeyServer server, KeyId adminId, int count) throws Exception {
-        Admin admin = new Admin(server.api(), Optional.of(adminId));
-        Enroll enroll = new Enroll(server.api());
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        List<BenchHost> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            byte[] x25519 = new byte[32];
-            RANDOM.nextBytes(x25519);
-            KeyPair tls = FleetCa.newEcKeyPair();
-            String address = "198.18." + (100 + i / 250) + "." + (1 + i % 250);
-            String token = (String) admin.issueToken(600).get("token");
-            String keyId = enroll.request(token, b64(x25519), new Object[] {address},
-                    b64(tls.getPublic().getEncoded()));
-            admin.approve(keyId);
-            Map<String, Object> issued = enroll.certificate(keyId, b64(tls.getPublic().getEncoded()));
-            X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(
-                    ((String) issued.get("certificate")).getBytes(StandardCharsets.US_ASCII)));
-            out.add(new BenchHost(address, b64(x25519), TlsClients.fleetClient(server.fleetCa(), tls, cert)));
-        }
-        return out;
+        return BenchHosts.enroll(server, adminId, count).stream()
+                .map(h -> new BenchHost(h.address(), BenchHosts.b64(h.staticKey()), h.tls())).toList();
     }
 
     private static Result measure(KeyServer server, List<BenchHost> hosts, int threads, int warmupSeconds,
@@ -230,9 +199,5 @@ public final class LookupBench {
         }
         int index = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static String b64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
     }
 }

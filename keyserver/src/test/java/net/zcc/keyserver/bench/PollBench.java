@@ -1,7 +1,6 @@
 package net.zcc.keyserver.bench;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,17 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,11 +35,9 @@ import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.api.Admin;
 import net.zcc.keyserver.api.Enroll;
-import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.relay.Delivered;
 import net.zcc.keyserver.relay.RelayWire;
 import net.zcc.keyserver.store.KeyId;
-import net.zcc.keyserver.testing.TlsClients;
 
 /**
  * Concurrent relay long-polls over mutual TLS against a key server in its own JVM (a benchmark,
@@ -363,7 +354,6 @@ public final class PollBench {
     }
 
     /** Enrolls, approves and certifies {@code count} hosts on {@code home} in-process, then stops. */
-    @SuppressWarnings("unchecked")
     private static List<BenchHost> prepare(Path home, int count) throws Exception {
         KeyId adminId = KeyId.of(new byte[32]);
         KeyServerConfig config = KeyServerConfig.defaults(home, "zcc", DB_PASSWORD.toCharArray())
@@ -371,22 +361,8 @@ public final class PollBench {
         List<BenchHost> out = new ArrayList<>();
         try (KeyServer server = new KeyServer(config)) {
             server.start();
-            Admin admin = new Admin(server.api(), Optional.of(adminId));
-            Enroll enroll = new Enroll(server.api());
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (int i = 0; i < count; i++) {
-                byte[] x25519 = new byte[32];
-                RANDOM.nextBytes(x25519);
-                KeyPair tls = FleetCa.newEcKeyPair();
-                String address = "198.18." + (100 + i / 250) + "." + (1 + i % 250);
-                String token = (String) admin.issueToken(600).get("token");
-                String keyId = enroll.request(token, b64(x25519), new Object[] {address},
-                        b64(tls.getPublic().getEncoded()));
-                admin.approve(keyId);
-                Map<String, Object> issued = enroll.certificate(keyId, b64(tls.getPublic().getEncoded()));
-                X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(
-                        ((String) issued.get("certificate")).getBytes(StandardCharsets.US_ASCII)));
-                out.add(new BenchHost(x25519, keyId, TlsClients.fleetClient(server.fleetCa(), tls, cert)));
+            for (BenchHosts.Enrolled h : BenchHosts.enroll(server, adminId, count)) {
+                out.add(new BenchHost(h.staticKey(), h.keyIdHex(), h.tls()));
             }
         }
         return out;
@@ -614,9 +590,5 @@ public final class PollBench {
     private static long pct(long[] sorted, double p) {
         int index = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static String b64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
     }
 }
