@@ -43,12 +43,14 @@ class NoiseKeySourceTest {
     private final List<NoiseKeySource> sources = new ArrayList<>();
     private volatile boolean directoryDown;
     private volatile boolean directoryHangs;
+    private final CountDownLatch hangUntilTestEnds = new CountDownLatch(1);
 
     /** One agent: its address, static key and key source. */
     private record Agent(InetAddress address, NoiseKeyPair keys, NoiseKeySource source) { }
 
     @AfterEach
     void closeAll() {
+        hangUntilTestEnds.countDown();
         sources.forEach(NoiseKeySource::close);
         relay.close();
     }
@@ -72,9 +74,9 @@ class NoiseKeySourceTest {
             if (directoryDown) {
                 throw new java.io.IOException("key server unreachable (test)");
             }
-            if (directoryHangs) { // a blackholed key server: no answer until the client's own timeout
+            if (directoryHangs) { // a blackholed key server: no answer until the test ends (bounded)
                 try {
-                    Thread.sleep(3000);
+                    hangUntilTestEnds.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
