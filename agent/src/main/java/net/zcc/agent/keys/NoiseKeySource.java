@@ -298,8 +298,9 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
      * can be used.
      */
     private Optional<PeerKey> knownRefreshing(InetAddress peer) {
-        if (peerKeys.cached(peer).isPresent()) {
-            return peerKeys.cached(peer);
+        Optional<PeerKey> fresh = peerKeys.cached(peer);
+        if (fresh.isPresent()) {
+            return fresh;
         }
         Optional<PeerKey> known = peerKeys.known(peer);
         if (known.isPresent()) {

@@ -9,13 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A TTL cache in front of a {@link PeerDirectory}, with lookups bounded by a deadline. Misses
- * run on a small executor so that a directory which hangs (key server down) costs the caller
- * its deadline, never more. Negative answers are not cached: a newly enrolled host is found at
- * once. An expired answer is asked again, but kept: while the directory cannot be reached it
+ * A TTL cache in front of a {@link PeerDirectory}. Misses run on a small executor, so a
+ * directory which hangs (key server down) never blocks the caller. Negative answers are not
+ * cached: a newly enrolled host is found at once. An expired answer is asked again, but kept: while the directory cannot be reached it
  * still stands (existing peers keep working with the key server down); a "no such host" answer
  * removes it. Thread-safe.
  */
@@ -50,18 +48,6 @@ final class PeerKeyCache {
     Optional<PeerKey> cached(InetAddress peer) {
         Entry e = entries.get(peer);
         return e != null && clock.instant().isBefore(e.expires) ? Optional.of(e.key) : Optional.empty();
-    }
-
-    /** The key from the cache or the directory; empty if unknown, failed or past the deadline. */
-    Optional<PeerKey> lookup(InetAddress peer, long deadlineNanos) {
-        try {
-            return lookupAsync(peer).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) { // timeout: the caller refuses, never hangs
-            return Optional.empty();
-        }
     }
 
     /**

@@ -37,7 +37,6 @@ final class PeerSession {
     private record Retired(SessionKey key, Instant validUntil) { }
 
     SessionKey current;
-    Instant currentBorn;
     Pending pending;
     /** Completed with the next installed key; shared by every caller waiting for one. */
     CompletableFuture<SessionKey> next;
@@ -98,7 +97,6 @@ final class PeerSession {
             }
         }
         current = key;
-        currentBorn = now;
         born.put(key, now);
         pending = null;
         if (peerHoldsIt) {
