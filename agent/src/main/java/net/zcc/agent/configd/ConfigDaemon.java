@@ -6,13 +6,17 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import net.zcc.agent.nfqueue.InheritedSignals;
 import net.zcc.servicefile.Schemes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,11 +26,14 @@ import picocli.CommandLine.Option;
  * zcc_configd: one per host. It owns the {@code inet zcc} table and the packet queues.
  *
  * <ol>
+ *   <li>resets signals it inherited as ignored and handles SIGHUP from here on (a reload asked
+ *       for during start-up runs after the first load);
  *   <li>names itself zcc_configd and logs every resolved setting once;
  *   <li>probes the kernel for the interception path (native queue or xtables mark);
  *   <li>binds the queues and starts the packet plane, so no protected packet finds no listener;
  *   <li>renders the service file and applies it in one nft transaction, then the fixed queue rules;
- *   <li>writes its pid file and reloads on every SIGHUP; a refused file changes nothing.
+ *   <li>writes its pid file last (atomically) and reloads on every SIGHUP; a refused file changes
+ *       nothing.
  * </ol>
  * On SIGTERM it stops the workers and removes the pid file but leaves the rules: with the agent
  * down, protected traffic stops (fail closed). {@code --uninstall} removes the rules.
@@ -108,6 +115,16 @@ public final class ConfigDaemon implements Callable<Integer> {
             LOG.log(Level.INFO, "removed table inet zcc and the queue rules");
             return 0;
         }
+        List<String> restored = InheritedSignals.restoreDefaults(List.of("HUP", "TERM", "INT"));
+        if (!restored.isEmpty()) {
+            LOG.log(Level.WARNING, "started with SIG{0} ignored (inherited from the parent process); reset to the"
+                    + " default so that the handlers below take effect", String.join(", SIG", restored));
+        }
+        // SIGHUP is handled before anything can know our pid or name (pid file, comm): a reload
+        // asked for during start-up runs after the first load instead of killing the JVM.
+        ExecutorService reloads = Executors.newSingleThreadExecutor(r -> new Thread(r, "reload"));
+        CompletableFuture<Reloader> started = new CompletableFuture<>();
+        onSignal("HUP", () -> reloads.execute(() -> started.join().reload()));
         ProcessName.set(DaemonSignal.PROCESS_NAME);
         LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, key file {3}, queues {4}-{5}, mark {6},"
                 + " conn timeout {7} s, interception {8}",
@@ -120,16 +137,17 @@ public final class ConfigDaemon implements Callable<Integer> {
             Reloader.Outcome first = reloader.reload();
             if (!first.applied()) {
                 LOG.log(Level.ERROR, "no valid configuration to start with; exiting");
+                started.completeExceptionally(new IllegalStateException("start-up failed"));
+                reloads.shutdownNow();
                 return 1;
             }
+            started.complete(reloader); // SIGHUPs that came during start-up reload now
             firewall.installQueueRules(options);
-            writePidFile();
-            ExecutorService reloads = Executors.newSingleThreadExecutor(r -> new Thread(r, "reload"));
-            onSignal("HUP", () -> reloads.execute(reloader::reload));
             // TERM and INT are handled here rather than in a shutdown hook: the JDK's logging
             // shuts down in its own hook, and the last log line (the counters) must not be lost.
             onSignal("TERM", () -> shutdown(plane, reloads));
             onSignal("INT", () -> shutdown(plane, reloads));
+            writePidFile(); // last: whoever reads it may signal us at once
             LOG.log(Level.INFO, "running; SIGHUP reloads {0}", file);
             stopped.await();
         }
@@ -152,9 +170,13 @@ public final class ConfigDaemon implements Callable<Integer> {
         };
     }
 
+    /** Written whole or not at all (a reader never sees an empty or partial pid). */
     private void writePidFile() throws IOException {
-        Files.createDirectories(pidFile.toAbsolutePath().getParent());
-        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Path dir = pidFile.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(pidFile.getFileName() + ".tmp");
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();

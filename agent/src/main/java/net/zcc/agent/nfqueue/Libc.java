@@ -5,7 +5,8 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
- * The libc calls of the netlink socket, JNA direct mapping (no native library beyond libc).
+ * The libc calls of the netlink socket (and the one call of {@link InheritedSignals}), JNA direct
+ * mapping (no native library beyond libc).
  * size_t and ssize_t are mapped as long, which holds on LP64 only; {@link NetlinkSocket}
  * checks that once. Every call sets errno for {@code Native.getLastError()}.
  * This is the only class that binds native code; nothing outside this package sees JNA.
@@ -49,6 +50,14 @@ final class Libc {
     static native int connect(int fd, byte[] addr, int addrLen);
 
     static native int getsockopt(int fd, int level, int name, int[] value, int[] len);
+
+    /** sighandler_t signal(int signum, sighandler_t handler); handlers as addresses (LP64), 0 = SIG_DFL. */
+    static native long signal(int signum, long handler);
+
+    /** errno of the last call on this thread. */
+    static int errno() {
+        return Native.getLastError();
+    }
 
     /**
      * recvmmsg(2), bound on its own: a libc without the symbol must not break the binding of

@@ -24,6 +24,8 @@ final class AgentProcess {
     private final TestHosts hosts;
     /** More zcc_configd options, for the next {@link #start()}. */
     final List<String> extraArgs = new ArrayList<>();
+    /** Start the next daemon with SIGHUP ignored, as nohup and some CI runners do. */
+    boolean inheritIgnoredHup;
     private Process process;
 
     AgentProcess(TestHosts hosts, String ns, Path dir) {
@@ -62,12 +64,31 @@ final class AgentProcess {
     }
 
     void start() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", TestHosts.SERIAL_FILTER, "-Djna.tmpdir=" + dir.resolve("jna"),
+        spawnDaemon();
+        awaitStarted();
+    }
+
+    /** Starts the daemon without waiting for it; {@link #awaitStarted()} waits. */
+    void spawnDaemon() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (inheritIgnoredHup) { // a shell that ignores HUP and execs: the JVM inherits SIG_IGN
+            cmd.addAll(List.of("bash", "-c", "trap '' HUP; exec \"$@\"", "ignore-hup"));
+        }
+        cmd.addAll(List.of("java", "-Xmx128m", TestHosts.SERIAL_FILTER, "-Djna.tmpdir=" + dir.resolve("jna"),
                 "-cp", TestHosts.agentClasspath(), "net.zcc.agent.AgentMain",
                 "--file", file.toString(), "--pid-file", pidFile.toString(), "--key-file", keys.toString(),
                 "--identity", identity.toString()));
         cmd.addAll(extraArgs);
         process = hosts.spawn(ns, log, cmd);
+    }
+
+    /** The pid of the process started by {@link #spawnDaemon()} ("ip netns exec" and bash exec it). */
+    long spawnedPid() {
+        return process.pid();
+    }
+
+    /** Waits for the pid file, the daemon's last start-up step. */
+    void awaitStarted() throws Exception {
         waitFor(Duration.ofSeconds(20), () -> Files.exists(pidFile) || !process.isAlive(), "zcc_configd start");
         if (!process.isAlive()) {
             throw new IllegalStateException("zcc_configd exited: " + Files.readString(log));

@@ -50,8 +50,18 @@ class ConfigdIT {
         agentB.zcc("service", "add", "--name", "svc6", "--host", TestHosts.A6, "--port", "" + PROTECTED6, "--type", "client");
         agentA.writeKeys("*");
         agentB.writeKeys("*");
-        agentA.start();
+        // A is asked to reload while it starts (before its pid file exists); B inherits SIGHUP
+        // ignored (nohup, some CI runners): both must reload on every SIGHUP all the same.
+        agentA.spawnDaemon();
+        long pidA = agentA.spawnedPid();
+        AgentProcess.waitFor(Duration.ofSeconds(20), () -> TestHosts.logContains(Path.of("/proc", "" + pidA, "comm"), "zcc_configd"),
+                "A to name itself");
+        TestHosts.sh("kill", "-HUP", Long.toString(pidA));
+        agentA.awaitStarted();
+        agentA.awaitLog("reloaded ", 2);
+        agentB.inheritIgnoredHup = true;
         agentB.start();
+        assertTrue(TestHosts.logContains(agentB.log, "started with SIGHUP ignored"), "B says it reset SIGHUP");
         for (AgentProcess ag : List.of(agentA, agentB)) { // what pgrep -x / pkill -x match
             assertEquals("zcc_configd", Files.readString(Path.of("/proc", "" + ag.pid(), "comm")).strip());
         }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Two test hosts in network namespaces joined by a veth pair, with benchmarking-range addresses
@@ -29,13 +28,9 @@ final class TestHosts implements AutoCloseable {
         this.b = b;
     }
 
-    /** Skips (never passes) the calling test when not root, and says why. */
+    /** Skips (never passes) the calling test when not root, and says why; in CI that fails instead. */
     static void assumeRoot() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
-            System.err.println("SKIPPED: namespace tests need root (ip netns, nft, NFQUEUE); run them as root or in CI");
-        }
-        Assumptions.assumeTrue(root, "needs root: creates network namespaces, nft rules and NFQUEUE sockets");
+        net.zcc.agent.testing.NamespaceTests.assumeRoot();
     }
 
     static TestHosts create(String tag) throws IOException, InterruptedException {

@@ -2,13 +2,11 @@ package net.zcc.agent.nfqueue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +32,8 @@ class NetlinkPacketQueueIT {
 
     @BeforeAll
     static void namespace() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        assumeTrue(root, "needs root: creates a network namespace and iptables rules in it");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/iptables")) || Files.isExecutable(Path.of("/sbin/iptables")),
-                "needs iptables (iptables-nft)");
+        net.zcc.agent.testing.NamespaceTests.assumeRoot();
+        net.zcc.agent.testing.NamespaceTests.assumeIptables();
         run("ip", "netns", "add", NS);
         created = true;
         run("ip", "-n", NS, "link", "set", "lo", "up");
