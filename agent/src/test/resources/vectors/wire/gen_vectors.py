@@ -74,10 +74,10 @@ def pad(o): return o + NOP * (-len(o) % 4)
 
 NONCE_I = bytes.fromhex('0011223344556677'); NONCE_R = bytes.fromhex('8899aabbccddeeff')
 HTAG = bytes.fromhex('a1a2a3a4a5a6'); TAG = bytes.fromhex('b0b1b2b3b4b5b6b7b8b9babb')
-OFFER = bytes([253, 18, 0x5a, 0x43, 0x21, 1]) + bytes.fromhex('c0ffee01') + NONCE_I
-ACCEPT = bytes([253, 19, 0x5a, 0x43, 0x22]) + NONCE_R + HTAG
-DATA = bytes([253, 17, 0x5a, 0x43, 0x23]) + TAG
-DATAC = bytes([253, 17, 0x5a, 0x43, 0x24]) + TAG
+OFFER = bytes([253, 18, 0x5a, 0x43, 0x41, 1]) + bytes.fromhex('c0ffee01') + NONCE_I
+ACCEPT = bytes([253, 19, 0x5a, 0x43, 0x42]) + NONCE_R + HTAG
+DATA = bytes([253, 17, 0x5a, 0x43, 0x43]) + TAG
+DATAC = bytes([253, 17, 0x5a, 0x43, 0x44]) + TAG
 OTHER253 = bytes([253, 20, 0x12, 0x34]) + bytes(range(16))   # another experiment: not ours
 
 SYN_OPTS = mss(1460) + SACKOK + ts(0x0a0b0c0d, 0) + NOP + ws(7)            # 20, Linux SYN

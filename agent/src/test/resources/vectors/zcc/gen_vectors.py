@@ -4,7 +4,7 @@
 HKDF, HMAC-SHA-256 and keyed BLAKE2s come from Python's hashlib/hmac; AES-256-CTR and
 ChaCha20 keystreams from the openssl command line. Rerun from this folder:
 
-    python3 gen_vectors.py        # rewrites connection-keys.txt, keystream.txt, mac.txt, key-id.txt
+    python3 gen_vectors.py        # rewrites connection-keys.txt, keystream.txt, mac.txt, seal.txt, key-id.txt
 
 The RFC vectors (hkdf-rfc5869.txt, hmac-rfc4231.txt, chacha20-rfc8439.txt, blake2s-keyed-kat.txt)
 are copied from the RFCs / BLAKE2 KAT; this script only checks them against Python.
@@ -20,8 +20,9 @@ def hkdf(ikm, salt, info, length):
         i += 1
     return okm[:length]
 
-def nonce12(d, flags, length, rel_seq):
-    return struct.pack(">BBHQ", d, flags, length, rel_seq)
+def nonce12(tag, rel_seq):
+    """PROTOCOL.md 6.2 (v2): the first 12 tag bytes with rel_seq XORed into the last eight."""
+    return tag[:4] + bytes(a ^ b for a, b in zip(tag[4:12], struct.pack(">Q", rel_seq)))
 
 def keystream(suite, key, nonce, n=64):
     if suite == 1:
@@ -36,7 +37,13 @@ def prf(suite, key, data):
     return hashlib.blake2s(data, key=key, digest_size=32).digest()
 
 def mac_head(d, otype, flags, rel_seq, rel_ack, window, urgent, orig_len, wire_len):
-    return b"zcc1" + struct.pack(">BBBQQHHHH", d, otype, flags, rel_seq, rel_ack, window, urgent, orig_len, wire_len)
+    return b"zcc2" + struct.pack(">BBBQQHHHH", d, otype, flags, rel_seq, rel_ack, window, urgent, orig_len, wire_len)
+
+def seal(suite, enc, mac, head, rel_seq, plain):
+    """PROTOCOL.md 6 (v2, SIV): tag over head and plaintext, keystream named by the tag."""
+    tag = prf(suite, mac, head + plain)[:12]
+    ks = keystream(suite, enc, nonce12(tag, rel_seq), max(len(plain), 1))
+    return tag, bytes(a ^ b for a, b in zip(plain, ks))
 
 def write(path, header, blocks):
     with open(path, "w") as f:
@@ -78,20 +85,22 @@ def main():
     ni, nr = bytes.fromhex("0102030405060708"), bytes.fromhex("f0e0d0c0b0a09080")
     ck = []
     for suite in (1, 2):
-        okm = hkdf(K, ni + nr, b"zcc v1 connection keys" + bytes([suite]), 128)
-        ck.append(dict(name=f"suite{suite}", session_key=K.hex(), nonce_i=ni.hex(), nonce_r=nr.hex(), suite=suite,
-                       enc_i2r=okm[0:32].hex(), mac_i2r=okm[32:64].hex(), enc_r2i=okm[64:96].hex(), mac_r2i=okm[96:128].hex()))
-    write("connection-keys.txt", "PROTOCOL.md 4: HKDF-SHA-256 connection keys", ck)
+        for pi, pr in ((40000, 8080), (8080, 40000), (0, 65535)):
+            okm = hkdf(K, ni + nr, b"zcc v2 connection keys" + bytes([suite]) + struct.pack(">HH", pi, pr), 128)
+            ck.append(dict(name=f"suite{suite}-{pi}-{pr}", session_key=K.hex(), nonce_i=ni.hex(), nonce_r=nr.hex(),
+                           suite=suite, port_i=pi, port_r=pr, enc_i2r=okm[0:32].hex(), mac_i2r=okm[32:64].hex(),
+                           enc_r2i=okm[64:96].hex(), mac_r2i=okm[96:128].hex()))
+    write("connection-keys.txt", "PROTOCOL.md 4: HKDF-SHA-256 connection keys, bound to both ports", ck)
 
     ks = []
-    cases = [(0, 0, 0, 0), (0, 0, 1448, 0), (1, 0, 1448, 0), (0, 1, 1448, 0), (0, 0, 1447, 0),
-             (0, 0, 1448, 1448), (1, 1, 65535, 0xFFFFFFFFFFFFFFFF), (0, 0, 536, 0x0000000100000000)]
+    tags = [bytes(12), pattern(0x30, 12), bytes([0xff]) * 12]
     for suite in (1, 2):
         key = pattern(0x10 * suite, 32)
-        for i, (d, fl, ln, rs) in enumerate(cases):
-            ks.append(dict(name=f"suite{suite}-{i}", suite=suite, key=key.hex(), dir=d, flags=fl, length=ln,
-                           rel_seq=f"{rs:016x}", keystream=keystream(suite, key, nonce12(d, fl, ln, rs)).hex()))
-    write("keystream.txt", "PROTOCOL.md 6.2: first 64 keystream bytes; rel_seq in hex", ks)
+        for i, (tag, rs) in enumerate([(t, r) for t in tags for r in (0, 1448, 0xFFFFFFFFFFFFFFFF, 0x0000000100000000)]):
+            nonce = nonce12(tag, rs)
+            ks.append(dict(name=f"suite{suite}-{i}", suite=suite, key=key.hex(), tag=tag.hex(), rel_seq=f"{rs:016x}",
+                           nonce=nonce.hex(), keystream=keystream(suite, key, nonce).hex()))
+    write("keystream.txt", "PROTOCOL.md 6.2: keystream nonce from tag and rel_seq, first 64 keystream bytes; rel_seq in hex", ks)
 
     macs = []
     mcases = [  # dir, option type, tcp flags, rel_seq, rel_ack, window, urgent, orig len, payload
@@ -107,7 +116,25 @@ def main():
             macs.append(dict(name=f"suite{suite}-{i}", suite=suite, key=key.hex(), dir=d, option_type=ot, tcp_flags=fl,
                              rel_seq=f"{rs:016x}", rel_ack=f"{ra:016x}", window=w, urgent=u, orig_length=ol,
                              payload=pay.hex(), head=head.hex(), tag=prf(suite, key, head + pay)[:12].hex()))
-    write("mac.txt", "PROTOCOL.md 6.3: MAC header and 12-byte tag; rel_seq/rel_ack in hex", macs)
+    write("mac.txt", "PROTOCOL.md 6.3: MAC header and 12-byte tag of head || payload; rel_seq/rel_ack in hex", macs)
+
+    seals = []
+    scases = [  # dir, option type, tcp flags, rel_seq, rel_ack, window, urgent, plaintext
+        (0, 3, 0x10, 1, 1, 502, 0, b""),
+        (0, 3, 0x18, 0, 0, 502, 0, b"GET / HTTP/1.1\r\nHost: b\r\n\r\n"),
+        (1, 3, 0x18, 0x123456789a, 0xfedcba98, 65535, 0, pattern(0x00, 1448)),
+        (1, 3, 0x19, 0xFFFFFFFF, 77, 1024, 0, pattern(0x55, 100)),
+    ]
+    for suite in (1, 2):
+        enc, mac = pattern(0x70 + suite, 32), pattern(0x90 + suite, 32)
+        for i, (d, ot, fl, rs, ra, w, u, plain) in enumerate(scases):
+            head = mac_head(d, ot, fl, rs, ra, w, u, len(plain), len(plain))
+            tag, ct = seal(suite, enc, mac, head, rs, plain)
+            seals.append(dict(name=f"suite{suite}-{i}", suite=suite, enc_key=enc.hex(), mac_key=mac.hex(),
+                              head=head.hex(), rel_seq=f"{rs:016x}", plaintext=plain.hex(), tag=tag.hex(),
+                              ciphertext=ct.hex()))
+    write("seal.txt", "PROTOCOL.md 6 (v2, SIV): tag = PRF(mac_key, head || plaintext)[0..12), "
+          "ciphertext = plaintext XOR keystream(enc_key, nonce(tag, rel_seq))", seals)
 
     ids = []
     for i, key in enumerate([pattern(0x40, 32), bytes(32), bytes([0xff]) * 32]):

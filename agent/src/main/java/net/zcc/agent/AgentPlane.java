@@ -51,6 +51,7 @@ final class AgentPlane implements PacketPlane {
     public void start() throws IOException {
         data = new DataPlane(loadKeys(), System::nanoTime, new CachedRouteMtu(),
                 (int) settings.rules().reflectMark());
+        data.maxStaleness(settings.maxStaleness());
         queues = QueueSet.netlink(settings.rules().firstQueue(), settings.rules().queueCount(),
                 NetlinkPacketQueue.Config.defaults(), data);
         queues.start();

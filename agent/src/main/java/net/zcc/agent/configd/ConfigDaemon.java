@@ -85,11 +85,17 @@ public final class ConfigDaemon implements Callable<Integer> {
                     + " first SYN only)")
     boolean prekey;
 
+    @Option(names = "--max-staleness", defaultValue = "3600",
+            description = "seconds: under policy require, refuse new connections to a peer the key server has not"
+                    + " vouched for this long (it may have been revoked while unreachable) (default: ${DEFAULT-VALUE})")
+    long maxStalenessSeconds;
+
     @Option(names = "--stats-file", description = "write the counters here every second (default: next to the pid file)")
     Path statsFile;
 
     /** What the packet plane needs from the command line. */
-    public record PlaneSettings(RuleOptions rules, Path keyFile, Path identity, boolean prekey, Path statsFile) {
+    public record PlaneSettings(RuleOptions rules, Path keyFile, Path identity, boolean prekey, Path statsFile,
+            Duration maxStaleness) {
     }
 
     private final Function<PlaneSettings, PacketPlane> planeFactory;
@@ -127,11 +133,12 @@ public final class ConfigDaemon implements Callable<Integer> {
         onSignal("HUP", () -> reloads.execute(() -> started.join().reload()));
         ProcessName.set(DaemonSignal.PROCESS_NAME);
         LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, key file {3}, queues {4}-{5}, mark {6},"
-                + " conn timeout {7} s, interception {8}",
+                + " conn timeout {7} s, interception {8}, max staleness {9} s",
                 ProcessHandle.current().pid(), file, pidFile, keyFile, options.firstQueue(), options.lastQueue(),
-                options.markHex(), connTimeoutSeconds, options.interception());
+                options.markHex(), connTimeoutSeconds, options.interception(), maxStalenessSeconds);
         Path stats = statsFile != null ? statsFile : DaemonSignal.defaultStatsFile(pidFile);
-        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, identity, prekey, stats))) {
+        try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, identity, prekey, stats,
+                Duration.ofSeconds(maxStalenessSeconds)))) {
             Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
             plane.start();
             Reloader.Outcome first = reloader.reload();

@@ -10,9 +10,9 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  * BLAKE2s-256 tags (PROTOCOL.md 5), for CPUs without AES instructions.
  *
  * <p>Both come from Bouncy Castle's lightweight API. SunJCE's "ChaCha20" cannot be used: JDK 17
- * refuses to re-initialise it with the key and nonce of its previous init in ENCRYPT and in
- * DECRYPT mode ("Matching key and nonce from previous initialization"), but ZCC must recreate
- * the same keystream for a retransmission, which is safe here (PROTOCOL.md 6.2). The JDK has no
+ * refuses to re-initialise it with the key and nonce of its previous init ("Matching key and
+ * nonce from previous initialization"), but ZCC must recreate the same keystream for a
+ * retransmission of the same bytes, which SIV makes safe (PROTOCOL.md 6.2). The JDK has no
  * BLAKE2 at all. {@code ChaCha7539Engine} is the RFC 8439 block function (96-bit nonce, 32-bit
  * counter); the RFC 8439 vectors in the tests pin that.
  */
@@ -29,37 +29,31 @@ public final class ChaCha20Suite implements CipherSuite {
     }
 
     @Override
-    public SegmentCrypto newWorkerInstance() {
-        return new Worker();
+    public DirectionCipher direction(byte[] encKey, byte[] macKey) {
+        return new Direction(SivDirection.check(encKey), SivDirection.check(macKey));
     }
 
-    /** One worker's ChaCha20 engines and keyed BLAKE2s digests, one per recently used key. */
-    static final class Worker extends PrfSegmentCrypto {
-        private final KeyedSlots<ChaCha7539Engine> engines = new KeyedSlots<>(Worker::keyedEngine);
-        private final KeyedSlots<Blake2sDigest> digests = new KeyedSlots<>((old, key) -> new Blake2sDigest(check(key), 32, null, null));
-        private final byte[] nonce = new byte[KeystreamNonce.LENGTH];
+    /** One direction's keyed ChaCha20 engine and keyed BLAKE2s, created once per connection. */
+    static final class Direction extends SivDirection {
+        private final ChaCha7539Engine chacha = new ChaCha7539Engine();
+        private final Blake2sDigest blake;
 
-        @Override
-        public void keystreamXor(byte[] key, int dir, boolean compressed, int origLength, long relSeq,
-                                 byte[] buf, int off, int len) {
-            KeystreamNonce.write(nonce, dir, compressed, origLength, relSeq);
-            ChaCha7539Engine chacha = engines.get(check(key));
-            try {
-                // init starts at block counter j = 0 (PROTOCOL.md 6.2), not RFC 8439 AEAD's 1. A
-                // null key parameter keeps the engine's key: each engine belongs to one key.
-                chacha.init(true, new ParametersWithIV(null, nonce));
-                chacha.processBytes(buf, off, len, buf, off);
-            } catch (RuntimeException e) {
-                engines.clear();
-                throw e;
-            }
+        Direction(byte[] encKey, byte[] macKey) {
+            chacha.init(true, new ParametersWithIV(new KeyParameter(encKey), new byte[KeystreamNonce.LENGTH]));
+            blake = new Blake2sDigest(macKey, 32, null, null);
         }
 
         @Override
-        void prf(byte[] key, byte[] head, int headOff, int headLen,
-                 byte[] payload, int payOff, int payLen, byte[] out32) {
+        void keystreamXor(byte[] nonce12, byte[] buf, int off, int len) {
+            // init starts at block counter j = 0 (PROTOCOL.md 6.2), not RFC 8439 AEAD's 1. A null
+            // key parameter keeps the engine's key.
+            chacha.init(true, new ParametersWithIV(null, nonce12));
+            chacha.processBytes(buf, off, len, buf, off);
+        }
+
+        @Override
+        void prf(byte[] head, int headOff, int headLen, byte[] payload, int payOff, int payLen, byte[] out32) {
             // A keyed digest resets to its keyed state after doFinal, ready for the next segment.
-            Blake2sDigest blake = digests.get(check(key));
             try {
                 blake.update(head, headOff, headLen);
                 blake.update(payload, payOff, payLen);
@@ -70,17 +64,12 @@ public final class ChaCha20Suite implements CipherSuite {
             }
         }
 
-        private static ChaCha7539Engine keyedEngine(ChaCha7539Engine old, byte[] key) {
-            ChaCha7539Engine e = old != null ? old : new ChaCha7539Engine();
-            e.init(true, new ParametersWithIV(new KeyParameter(check(key)), new byte[KeystreamNonce.LENGTH]));
-            return e;
-        }
-
-        private static byte[] check(byte[] key) {
-            if (key.length != 32) {
-                throw new IllegalArgumentException("key must be 32 bytes, not " + key.length);
-            }
-            return key;
+        /** Both objects overwrite their key state in place. */
+        @Override
+        void wipeKeys() {
+            chacha.init(true, new ParametersWithIV(new KeyParameter(new byte[32]), new byte[KeystreamNonce.LENGTH]));
+            blake.clearKey();
+            blake.reset();
         }
     }
 }

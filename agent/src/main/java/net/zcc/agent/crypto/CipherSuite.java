@@ -1,11 +1,11 @@
 package net.zcc.agent.crypto;
 
 /**
- * One ZCC cipher suite (PROTOCOL.md section 5): a keystream and a MAC.
+ * One ZCC cipher suite (PROTOCOL.md section 5): a keystream and a PRF.
  *
  * <p>Implementations are found with {@link java.util.ServiceLoader}; see {@link CipherSuites}.
- * A suite object is immutable and shared; the per-thread work happens in the
- * {@link SegmentCrypto} it creates.
+ * A suite object is immutable and shared; the keyed state lives in the {@link DirectionCipher}s
+ * it creates, two per connection.
  */
 public interface CipherSuite {
 
@@ -16,10 +16,8 @@ public interface CipherSuite {
     String scheme();
 
     /**
-     * Creates the crypto state of one packet worker thread.
-     *
-     * <p>The returned object is not thread-safe; it keeps its JCE objects and scratch buffers so
-     * that sealing a segment allocates nothing heavy.
+     * Keys one direction of a connection. The arrays are read once; the caller keeps (and wipes)
+     * its own copies.
      */
-    SegmentCrypto newWorkerInstance();
+    DirectionCipher direction(byte[] encKey, byte[] macKey);
 }

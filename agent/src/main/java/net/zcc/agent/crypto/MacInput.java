@@ -1,11 +1,11 @@
 package net.zcc.agent.crypto;
 
 /**
- * The fixed-size header the segment MAC covers before the wire payload (PROTOCOL.md 6.3).
+ * The fixed-size header the segment tag covers before the plaintext payload (PROTOCOL.md 6.3).
  *
  * <pre>
  *  offset  size  field
- *     0     4    "zcc1"
+ *     0     4    "zcc2"
  *     4     1    dir (0 = i2r, 1 = r2i)
  *     5     1    option type (2 ACCEPT, 3 DATA, 4 DATA compressed)
  *     6     1    tcp flags (byte 13 of the TCP header)
@@ -15,7 +15,8 @@ package net.zcc.agent.crypto;
  *    25     2    urgent pointer
  *    27     2    original payload length
  *    29     2    wire payload length
- *    31          (wire payload follows, passed to the MAC separately)
+ *    31          (the plaintext follows, passed to the PRF separately; compressed
+ *                 form when the payload is compressed)
  * </pre>
  *
  * Suite-independent: both suites MAC exactly these bytes.
@@ -35,8 +36,8 @@ public final class MacInput {
     /** Length of the header in bytes. */
     public static final int LENGTH = 31;
 
-    /** The domain-separation prefix "zcc1" in ASCII: a tag of another protocol version never verifies. */
-    private static final byte[] MAGIC = {'z', 'c', 'c', '1'};
+    /** The domain-separation prefix "zcc2" in ASCII: a tag of another protocol version never verifies. */
+    private static final byte[] MAGIC = {'z', 'c', 'c', '2'};
 
     private MacInput() {
     }

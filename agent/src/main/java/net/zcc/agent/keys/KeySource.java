@@ -56,4 +56,15 @@ public interface KeySource {
     default CompletableFuture<Optional<SessionKey>> byIdAsync(InetAddress peer, int keyId) {
         return CompletableFuture.completedFuture(byId(peer, keyId));
     }
+
+    /**
+     * How long ago the key server last vouched for {@code peer} (answered a lookup or a
+     * revalidation with the key we hold for it). Under policy require a connection to a peer not
+     * vouched for within the staleness bound is refused: a revoked host must not stay trusted
+     * for as long as the key server is out of reach (PROTOCOL.md 4). Sources that do not depend
+     * on a key server (the manual key file) answer zero.
+     */
+    default java.time.Duration sinceVouched(InetAddress peer) {
+        return java.time.Duration.ZERO;
+    }
 }

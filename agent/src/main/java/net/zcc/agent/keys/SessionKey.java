@@ -15,6 +15,7 @@ public final class SessionKey {
     private final int id;
     private final byte[] key;
     private final LongAdder bytesSealed = new LongAdder();
+    private final OfferNonces offers = new OfferNonces();
     /** Set before the bytes are zeroed: a copy taken after a wipe began is recognised. */
     private volatile boolean wiped;
 
@@ -43,6 +44,19 @@ public final class SessionKey {
     /** Counts payload bytes sealed by connections born with this key (any thread, no lock). */
     public void countSealed(long bytes) {
         bytesSealed.add(bytes);
+    }
+
+    /**
+     * Records the OFFER nonce at {@code buf[off..off+8)} as used under this key (responder side).
+     *
+     * @return false if it was used before: the SYN is a replay and must be refused
+     */
+    public boolean firstOffer(byte[] buf, int off) {
+        long nonce = 0;
+        for (int i = 0; i < 8; i++) {
+            nonce = nonce << 8 | (buf[off + i] & 0xff);
+        }
+        return offers.firstUse(nonce);
     }
 
     /** Payload bytes sealed so far by connections born with this key. */

@@ -19,7 +19,10 @@ public final class Connection {
         SYN_RCVD,
         /** Keys are in place: every segment is sealed or must open. */
         ESTABLISHED,
-        /** The peer answered without ZCC under policy require: refused, the local side was reset. */
+        /**
+         * The peer's SYN-ACK, acknowledging our SYN, carried no ZCC under policy require: the local
+         * side was reset and nothing of this connection passes in either direction.
+         */
         REFUSED,
         /** The peer answered without ZCC under policy opportunistic: passes as plaintext. */
         PLAINTEXT,
@@ -51,6 +54,8 @@ public final class Connection {
     SequenceExtender peerAck;
     boolean finOut;
     boolean finIn;
+    /** An authenticated segment from the peer was opened: its side of the handshake completed. */
+    boolean peerConfirmed;
     long lastSeenNanos;
     long closedAtNanos;
 
@@ -83,6 +88,21 @@ public final class Connection {
         isnPeer = isn;
         peerSeq = new SequenceExtender(isn);
         localAck = new SequenceExtender(isn);
+    }
+
+    /**
+     * The connection keys of PROTOCOL.md 4, from this connection's session key, both nonces, its
+     * suite and its two ports in initiator-responder order.
+     */
+    ConnectionKeys deriveKeys() {
+        int initiatorPort = initiator ? key.localPort() : key.peerPort();
+        int responderPort = initiator ? key.peerPort() : key.localPort();
+        return ConnectionKeys.derive(sessionKey, nonceI, nonceR, suite, initiatorPort, responderPort);
+    }
+
+    /** Our SYN's number acknowledged: what a genuine answer to it carries in its ACK field. */
+    long expectedAckOfSyn() {
+        return (isnLocal + 1) & 0xffffffffL;
     }
 
     void close(long now) {

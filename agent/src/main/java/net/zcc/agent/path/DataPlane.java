@@ -46,6 +46,9 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
     /** The route MTU to a peer (the kernel's answer in the agent; a constant in tests). */
     final java.util.function.ToIntFunction<byte[]> routeMtu;
     volatile ServiceIndex services = ServiceIndex.empty();
+    /** PROTOCOL.md 4: under require, a peer the key server has not vouched for this long is refused. */
+    private volatile long maxStalenessNanos = DEFAULT_MAX_STALENESS.toNanos();
+    public static final java.time.Duration DEFAULT_MAX_STALENESS = java.time.Duration.ofHours(1);
     private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
     private final OutboundPath outbound = new OutboundPath(this);
     private final InboundPath inbound = new InboundPath(this);
@@ -70,6 +73,16 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
     /** Swaps in the services of a new configuration; open connections keep theirs. */
     public void apply(ServiceFile file) {
         services = new ServiceIndex(file);
+    }
+
+    /** Sets the staleness bound of {@link #stale}; configured once at start. */
+    public void maxStaleness(java.time.Duration bound) {
+        maxStalenessNanos = bound.toNanos();
+    }
+
+    /** True if the key server has not vouched for this connection's peer within the bound. */
+    boolean stale(FlowKey key) {
+        return keys.sinceVouched(OutboundPath.address(key)).toNanos() > maxStalenessNanos;
     }
 
     public PathCounters counters() {

@@ -35,6 +35,22 @@ public enum DropReason {
     NO_OFFER,
     /** A SYN carrying data (TCP Fast Open) on a protected service: not supported. */
     SYN_WITH_DATA,
+    /** An OFFER whose nonce was already used under the same session key: a replayed SYN. */
+    REPLAYED_OFFER,
+    /**
+     * A SYN on the 4-tuple of a live protected connection that is not a retransmission of its
+     * own SYN: a SYN never replaces a live connection (PROTOCOL.md 8).
+     */
+    SYN_ON_LIVE_CONNECTION,
+    /** A SYN-ACK or RST in SYN_SENT that does not acknowledge our SYN: no answer to it (forged or stale). */
+    UNACCEPTABLE_ACK,
+    /** A segment of a connection refused under policy require: nothing passes in either direction. */
+    REFUSED_CONNECTION,
+    /**
+     * Policy require, and the key server has not vouched for the peer within the staleness
+     * bound (it may have been revoked meanwhile): new connections are refused.
+     */
+    STALE_PEER,
     /** The packet processor failed on this packet (a bug): dropped, never passed unprotected. */
     INTERNAL_ERROR
 }

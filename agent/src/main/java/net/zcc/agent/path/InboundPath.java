@@ -18,10 +18,15 @@ import net.zcc.servicefile.Service;
  *
  * <pre>
  *  ICMP too-big quoting a protected flow -> lower the MTU by the option's room
- *  SYN with OFFER (peer initiates)       -> new connection: remember nonce_i, strip the option
+ *  SYN on a live connection's 4-tuple    -> never replaces it: its own retransmission passes,
+ *                                           a confirmed connection's stack gets it (challenge ACK),
+ *                                           anything else is dropped
+ *  SYN with OFFER (peer initiates)       -> new connection: nonce_i not seen before, strip the option
+ *  SYN-ACK not acknowledging our SYN     -> dropped: it answers nothing we sent
  *  SYN-ACK with ACCEPT (we initiated)    -> derive keys, verify the handshake tag, strip
- *  SYN-ACK without ACCEPT                -> require: the local stack gets a RST; opportunistic: plaintext
- *  any other segment                     -> verify the tag, decrypt, [decompress], strip
+ *  SYN-ACK without ACCEPT                -> require: the local stack gets a RST it accepts, then
+ *                                           nothing passes; opportunistic: plaintext
+ *  any other segment                     -> decrypt, verify the tag, [decompress], strip
  *  segment of an unknown connection      -> drop; the local stack gets a RST (after a restart)
  * </pre>
  */
@@ -41,25 +46,58 @@ final class InboundPath {
         byte[] peer = new byte[p.addressLength()];
         p.copySrcAddress(peer, 0);
         FlowKey key = new FlowKey(peer, p.dstPort(), p.srcPort());
+        Connection c = dp.table.get(key);
         if (p.hasFlags(TcpPacket.SYN) && !p.hasFlags(TcpPacket.ACK)) {
+            if (c != null) {
+                synchronized (c) {
+                    if (c.state != State.CLOSED) {
+                        return synOnLive(w, p, c);
+                    }
+                }
+            }
             return syn(w, p, key);
         }
-        Connection c = dp.table.get(key);
         if (c == null) {
             return unknown(w, p, key);
         }
         synchronized (c) {
             c.lastSeenNanos = dp.now();
             return switch (c.state) {
-                case PLAINTEXT, REFUSED -> Action.PASS;
+                case PLAINTEXT -> Action.PASS;
+                case REFUSED -> dp.drop(DropReason.REFUSED_CONNECTION);
                 case SYN_SENT -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c)
-                        : p.hasFlags(TcpPacket.RST) ? closeOnPlainRst(c) : dp.drop(DropReason.MISSING_OPTION);
+                        : p.hasFlags(TcpPacket.RST) ? plainRstInSynSent(p, c) : dp.drop(DropReason.MISSING_OPTION);
                 case SYN_RCVD -> dp.drop(DropReason.MISSING_OPTION);
                 case ESTABLISHED, CLOSED -> p.hasFlags(TcpPacket.SYN)
                         ? (c.initiator ? synAck(w, p, c) : dp.drop(DropReason.BAD_OPTION))
                         : open(w, p, c);
             };
         }
+    }
+
+    /**
+     * A SYN on the 4-tuple of a connection that has not ended. It never replaces the connection
+     * (a SYN carries nothing an attacker could not forge or replay): the peer's retransmission of
+     * its own SYN passes (our stack answers with its SYN-ACK again); on a connection the peer has
+     * confirmed, the stack gets the SYN and answers with a challenge ACK (RFC 5961), which goes
+     * out sealed; anything else is dropped.
+     */
+    private Action synOnLive(Worker w, TcpPacket p, Connection c) {
+        if (c.state == State.PLAINTEXT) {
+            return Action.PASS; // an unprotected connection (opportunistic): nothing to protect
+        }
+        int off = p.findExperimentalOption(ZccOption.EXID);
+        if (!c.initiator && p.payloadLength() == 0) {
+            boolean ownRetransmission = p.seq() == c.isnPeer && off >= 0
+                    && ZccOption.type(w.buf, off, p.optionLength(off)) == ZccOption.TYPE_OFFER
+                    && ZccOption.nonceIEquals(w.buf, off, c.nonceI);
+            if (ownRetransmission || (c.state == State.ESTABLISHED && c.peerConfirmed)) {
+                c.lastSeenNanos = dp.now();
+                dp.counters.passed.increment();
+                return off >= 0 ? strip(p, off) : Action.PASS;
+            }
+        }
+        return dp.drop(DropReason.SYN_ON_LIVE_CONNECTION);
     }
 
     /** ICMP "fragmentation needed" / "packet too big" for one of our flows: make room for the option. */
@@ -112,8 +150,16 @@ final class InboundPath {
         return Action.REWRITE;
     }
 
-    private Action closeOnPlainRst(Connection c) {
-        c.close(dp.now()); // the peer's stack refused our SYN: nothing was protected yet
+    /**
+     * A RST without option in SYN_SENT: the peer's stack refused our SYN (nothing listens), and
+     * its agent had no keys to tag it with. It reaches our stack only if it acknowledges our SYN,
+     * as the stack itself demands; the entry stays (and is swept), so a forged RST changes
+     * nothing here and can at most refuse a connection an on-path attacker could drop anyway.
+     */
+    private Action plainRstInSynSent(TcpPacket p, Connection c) {
+        if (!p.hasFlags(TcpPacket.ACK) || p.ack() != c.expectedAckOfSyn()) {
+            return dp.drop(DropReason.UNACCEPTABLE_ACK);
+        }
         return Action.PASS;
     }
 
@@ -153,6 +199,14 @@ final class InboundPath {
         if (sessionKey == null) {
             return dp.drop(DropReason.UNKNOWN_KEY_ID);
         }
+        if (s.policy() == Policy.REQUIRE && dp.stale(key)) {
+            java.util.Arrays.fill(sessionKey, (byte) 0);
+            return dp.drop(DropReason.STALE_PEER);
+        }
+        if (!k.get().firstOffer(w.buf, off + ZccOption.OFF_NONCE_I)) {
+            java.util.Arrays.fill(sessionKey, (byte) 0);
+            return dp.drop(DropReason.REPLAYED_OFFER);
+        }
         Connection c = new Connection(key, s, false, suite, State.SYN_RCVD, dp.now());
         c.keyId = keyId;
         // Our own copy: the key source wipes a dropped key in place, and this connection derives
@@ -161,14 +215,6 @@ final class InboundPath {
         c.session = k.get();
         ZccOption.copyNonceI(w.buf, off, c.nonceI, 0);
         c.startPeerSpace(p.seq());
-        Connection old = dp.table.get(key);
-        if (old != null) {
-            synchronized (old) {
-                if (old.state == State.SYN_RCVD && old.isnPeer == p.seq()) {
-                    c = old; // a retransmitted SYN: keep the first one's nonce
-                }
-            }
-        }
         dp.table.put(c);
         leaveRoomForTheOption(p, key);
         return strip(p, off);
@@ -204,6 +250,11 @@ final class InboundPath {
 
     /** 2. The answer to our SYN: with ACCEPT the keys are set; without, the policy decides. */
     private Action synAck(Worker w, TcpPacket p, Connection c) {
+        // Only an answer to our own SYN may decide anything (PROTOCOL.md 8): anything else is
+        // forged or stale, and the peer's genuine SYN-ACK still comes.
+        if (!p.hasFlags(TcpPacket.ACK) || p.ack() != c.expectedAckOfSyn()) {
+            return dp.drop(DropReason.UNACCEPTABLE_ACK);
+        }
         int off = p.findExperimentalOption(ZccOption.EXID);
         if (off < 0) {
             return c.state == State.SYN_SENT ? peerWithoutZcc(p, c) : dp.drop(DropReason.MISSING_OPTION);
@@ -212,24 +263,25 @@ final class InboundPath {
             return dp.drop(DropReason.BAD_OPTION);
         }
         ConnectionKeys keys = c.keys;
+        SequenceExtender peerSeq = c.peerSeq;
         if (keys == null) {
             ZccOption.copyNonceR(w.buf, off, c.nonceR, 0);
-            keys = ConnectionKeys.derive(c.sessionKey, c.nonceI, c.nonceR, c.suite);
-            c.startPeerSpace(p.seq());
+            keys = c.deriveKeys();
+            peerSeq = new SequenceExtender(p.seq());
         }
         int dir = c.inDir();
-        MacInput.write(w.head, 0, dir, ZccOption.TYPE_ACCEPT, p.flags(), c.peerSeq.extend(p.seq()),
+        MacInput.write(w.head, 0, dir, ZccOption.TYPE_ACCEPT, p.flags(), peerSeq.extend(p.seq()),
                 c.peerAck.extend(p.ack()), p.window(), p.urgentPointer(), 0, 0);
-        if (!w.crypto(c.suite).verify(keys.macKey(dir), w.head, 0, MacInput.LENGTH, w.buf, 0, 0,
+        if (!keys.cipher(dir).verify(w.head, 0, MacInput.LENGTH,
                 w.buf, off + ZccOption.OFF_HANDSHAKE_TAG, ZccOption.HANDSHAKE_TAG_LENGTH)) {
             if (c.keys == null) {
-                c.peerSeq = null; // not the peer we share a key with: forget what it claimed
-                c.isnPeer = -1;
+                keys.wipe(); // derived from what a forger claimed: not this connection's keys
             }
             return dp.drop(DropReason.BAD_HANDSHAKE_TAG);
         }
         if (c.keys == null) {
             c.keys = keys;
+            c.startPeerSpace(p.seq());
             java.util.Arrays.fill(c.sessionKey, (byte) 0); // the connection keys are all it needs from now on
             c.state = State.ESTABLISHED;
             dp.counters.handshakes.increment();
@@ -238,7 +290,11 @@ final class InboundPath {
         return strip(p, off);
     }
 
-    /** The peer's stack answered but its agent did not: it runs no ZCC. */
+    /**
+     * The peer's stack answered our SYN (its ACK acknowledges our ISN, checked by the caller) but
+     * its agent did not: it runs no ZCC. Under require the local stack gets a RST|ACK at that
+     * number, which SYN_SENT accepts, and the connection passes nothing from then on.
+     */
     private Action peerWithoutZcc(TcpPacket p, Connection c) {
         if (c.service.policy() == Policy.OPPORTUNISTIC) {
             c.state = State.PLAINTEXT;
@@ -250,12 +306,12 @@ final class InboundPath {
         dp.counters.refused.increment();
         dp.counters.localResets.increment();
         dp.events.info("{0} runs no ZCC: connection refused (policy require)", c.key);
-        p.makeRst(p.seq(), p.ack(), true); // acceptable in SYN_SENT: it acknowledges our SYN
+        p.makeRst(p.seq(), p.ack(), true); // acceptable in SYN_SENT: it acknowledges our SYN (checked)
         p.updateChecksums();
         return Action.REWRITE;
     }
 
-    /** 3. Every later segment: verify, decrypt, decompress, strip. Nothing unverified gets through. */
+    /** 3. Every later segment: decrypt, verify, decompress, strip. Nothing unverified gets through. */
     private Action open(Worker w, TcpPacket p, Connection c) {
         int off = p.findExperimentalOption(ZccOption.EXID);
         if (off < 0) {
@@ -277,8 +333,8 @@ final class InboundPath {
         long relSeq = c.peerSeq.extend(p.seq());
         long relAck = p.hasFlags(TcpPacket.ACK) ? c.peerAck.extend(p.ack()) : 0;
         MacInput.write(w.head, 0, dir, type, p.flags(), relSeq, relAck, p.window(), p.urgentPointer(), orig, wire);
-        var crypto = w.crypto(c.suite);
-        if (!crypto.verify(c.keys.macKey(dir), w.head, 0, MacInput.LENGTH, buf, po, wire,
+        int enc = compressed ? 2 : 0; // the length prefix travels in clear; the header covers it
+        if (!c.keys.cipher(dir).open(w.head, 0, MacInput.LENGTH, relSeq, buf, po + enc, wire - enc,
                 buf, off + ZccOption.OFF_TAG, ZccOption.TAG_LENGTH)) {
             return dp.drop(DropReason.BAD_MAC);
         }
@@ -286,13 +342,9 @@ final class InboundPath {
         if (p.hasFlags(TcpPacket.ACK)) {
             c.peerAck.advance(relAck);
         }
-        if (compressed) {
-            crypto.keystreamXor(c.keys.encKey(dir), dir, true, orig, relSeq, buf, po + 2, wire - 2);
-            if (!decompress(w, p, po, wire, orig)) {
-                return dp.drop(DropReason.BAD_COMPRESSION);
-            }
-        } else {
-            crypto.keystreamXor(c.keys.encKey(dir), dir, false, orig, relSeq, buf, po, wire);
+        c.peerConfirmed = true;
+        if (compressed && !decompress(w, p, po, wire, orig)) {
+            return dp.drop(DropReason.BAD_COMPRESSION);
         }
         track(p, c);
         dp.counters.opened.increment();

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import net.zcc.agent.crypto.CipherSuites;
-import net.zcc.agent.crypto.ConnectionKeys;
 import net.zcc.agent.crypto.MacInput;
 import net.zcc.agent.keys.SessionKey;
 import net.zcc.agent.path.Connection.State;
@@ -68,7 +67,8 @@ final class OutboundPath {
         synchronized (c) {
             c.lastSeenNanos = dp.now();
             return switch (c.state) {
-                case PLAINTEXT, REFUSED -> Action.PASS;
+                case PLAINTEXT -> Action.PASS;
+                case REFUSED -> dp.drop(DropReason.REFUSED_CONNECTION); // never a plaintext byte out
                 case SYN_SENT -> p.hasFlags(TcpPacket.RST) ? Action.PASS : dp.drop(DropReason.UNKNOWN_CONNECTION);
                 case SYN_RCVD -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c) : refusedByStack(p, c);
                 case ESTABLISHED, CLOSED -> p.hasFlags(TcpPacket.SYN)
@@ -114,6 +114,13 @@ final class OutboundPath {
             k = f.getNow(Optional.empty());
         }
         byte[] sessionKey = k.isPresent() ? k.get().copyOfKey() : null; // null: none, or wiped meanwhile
+        if (sessionKey != null && s.policy() == Policy.REQUIRE && dp.stale(key)) {
+            java.util.Arrays.fill(sessionKey, (byte) 0);
+            dp.events.info("key server has not vouched for {0} within the staleness bound: connection refused"
+                    + " (policy require)", key);
+            dp.counters.drop(DropReason.STALE_PEER);
+            return reflectRst(w, p, 0, p.seq() + 1, true);
+        }
         if (sessionKey == null) {
             if (s.policy() == Policy.OPPORTUNISTIC) {
                 dp.table.put(new Connection(key, s, true, 0, State.PLAINTEXT, dp.now()));
@@ -146,7 +153,7 @@ final class OutboundPath {
     private Action synAck(Worker w, TcpPacket p, Connection c) {
         if (c.keys == null) {
             w.random.nextBytes(c.nonceR);
-            c.keys = ConnectionKeys.derive(c.sessionKey, c.nonceI, c.nonceR, c.suite);
+            c.keys = c.deriveKeys();
             java.util.Arrays.fill(c.sessionKey, (byte) 0); // the connection keys are all it needs from now on
             c.startLocalSpace(p.seq());
             c.state = State.ESTABLISHED;
@@ -155,8 +162,7 @@ final class OutboundPath {
         int dir = c.outDir();
         MacInput.write(w.head, 0, dir, ZccOption.TYPE_ACCEPT, p.flags(), c.localSeq.extendAndAdvance(p.seq()),
                 c.localAck.extendAndAdvance(p.ack()), p.window(), p.urgentPointer(), 0, 0);
-        w.crypto(c.suite).mac(c.keys.macKey(dir), w.head, 0, MacInput.LENGTH, w.buf, 0, 0, w.tag, 0,
-                ZccOption.HANDSHAKE_TAG_LENGTH);
+        c.keys.cipher(dir).tag(w.head, 0, MacInput.LENGTH, w.tag, 0, ZccOption.HANDSHAKE_TAG_LENGTH);
         int n = ZccOption.writeAccept(w.option, 0, c.nonceR, w.tag, 0);
         return clampAndInsert(w, p, n);
     }
@@ -190,7 +196,10 @@ final class OutboundPath {
         return Action.REWRITE;
     }
 
-    /** 3. Every later segment: compress (if asked and it helps), encrypt, tag. */
+    /**
+     * 3. Every later segment: compress (if asked and it helps), then seal SIV-style: the tag over
+     * the header and the plaintext, the payload encrypted with the keystream the tag names.
+     */
     private Action seal(Worker w, TcpPacket p, Connection c) {
         int dir = c.outDir();
         long relSeq = c.localSeq.extendAndAdvance(p.seq());
@@ -200,15 +209,11 @@ final class OutboundPath {
         int len = p.payloadLength();
         boolean compressed = c.service.compress() && len > 0 && compress(w, p, off, len);
         int wire = p.payloadLength();
-        var crypto = w.crypto(c.suite);
-        if (compressed) {
-            crypto.keystreamXor(c.keys.encKey(dir), dir, true, len, relSeq, buf, off + 2, wire - 2);
-        } else {
-            crypto.keystreamXor(c.keys.encKey(dir), dir, false, len, relSeq, buf, off, len);
-        }
         int type = compressed ? ZccOption.TYPE_DATA_COMPRESSED : ZccOption.TYPE_DATA;
         MacInput.write(w.head, 0, dir, type, p.flags(), relSeq, relAck, p.window(), p.urgentPointer(), len, wire);
-        crypto.mac(c.keys.macKey(dir), w.head, 0, MacInput.LENGTH, buf, off, wire, w.tag, 0, ZccOption.TAG_LENGTH);
+        int enc = compressed ? 2 : 0; // the length prefix stays in clear; the header covers it
+        c.keys.cipher(dir).seal(w.head, 0, MacInput.LENGTH, relSeq, buf, off + enc, wire - enc,
+                w.tag, 0, ZccOption.TAG_LENGTH);
         int n = ZccOption.writeData(w.option, 0, compressed, w.tag, 0);
         if (!p.insertOption(w.option, n, true)) {
             return dp.drop(DropReason.OPTION_SPACE);

@@ -1,18 +1,14 @@
 package net.zcc.agent.path;
 
-import java.util.HashMap;
-import java.util.Map;
-import net.zcc.agent.crypto.CipherSuites;
 import net.zcc.agent.crypto.Compressor;
 import net.zcc.agent.crypto.MacInput;
-import net.zcc.agent.crypto.SegmentCrypto;
 import net.zcc.agent.wire.IcmpTooBig;
 import net.zcc.agent.wire.TcpPacket;
 import net.zcc.agent.wire.ZccOption;
 
 /**
  * What one queue thread reuses for every packet: the packet buffer and views, the MAC header,
- * option and tag scratch, a compressor and one crypto instance per suite. Nothing here is shared
+ * option and tag scratch and a compressor (keyed crypto belongs to each connection). Nothing here is shared
  * between threads, so the hot path allocates nothing and takes no lock but the connection's.
  */
 final class Worker {
@@ -36,7 +32,6 @@ final class Worker {
     java.util.concurrent.CompletableFuture<java.util.Optional<net.zcc.agent.keys.SessionKey>> pendingKey;
     /** Set while a held SYN is processed again: the key source's answer, so it is not asked twice. */
     java.util.Optional<net.zcc.agent.keys.SessionKey> resolvedKey;
-    private final Map<Integer, SegmentCrypto> crypto = new HashMap<>();
 
     private static java.security.SecureRandom newDrbg() {
         try {
@@ -44,9 +39,5 @@ final class Worker {
         } catch (java.security.NoSuchAlgorithmException e) {
             return new java.security.SecureRandom();
         }
-    }
-
-    SegmentCrypto crypto(int suite) {
-        return crypto.computeIfAbsent(suite, n -> CipherSuites.byNumber(n).newWorkerInstance());
     }
 }

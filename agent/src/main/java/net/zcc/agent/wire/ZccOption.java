@@ -1,7 +1,7 @@
 package net.zcc.agent.wire;
 
 /**
- * The ZCC TCP option (docs/PROTOCOL.md section 2): kind 253 with ExID 0x5A43, version 1.
+ * The ZCC TCP option (docs/PROTOCOL.md section 2): kind 253 with ExID 0x5A43, version 2.
  *
  * <pre>
  *  0      1        2-3            4                 5 ...
@@ -20,7 +20,7 @@ package net.zcc.agent.wire;
 public final class ZccOption {
     public static final int KIND = 253;
     public static final int EXID = 0x5A43;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int TYPE_OFFER = 1;
     public static final int TYPE_ACCEPT = 2;
@@ -53,7 +53,7 @@ public final class ZccOption {
     public static final int ERR_TRUNCATED = -1;
     /** {@link #type}: not kind 253, or another experiment's ExID (not ours: leave it alone). */
     public static final int ERR_NOT_ZCC = -2;
-    /** {@link #type}: a version other than 1. */
+    /** {@link #type}: a version other than {@link #VERSION}. */
     public static final int ERR_VERSION = -3;
     /** {@link #type}: a type other than 1 to 4. */
     public static final int ERR_TYPE = -4;
@@ -129,6 +129,11 @@ public final class ZccOption {
     /** Copies nonce_i of the OFFER at {@code off} into {@code dst[dstOff ..]}. */
     public static void copyNonceI(byte[] buf, int off, byte[] dst, int dstOff) {
         System.arraycopy(buf, off + OFF_NONCE_I, dst, dstOff, NONCE_LENGTH);
+    }
+
+    /** True if the OFFER at {@code off} carries exactly {@code nonce} (8 bytes) as nonce_i. */
+    public static boolean nonceIEquals(byte[] buf, int off, byte[] nonce) {
+        return java.util.Arrays.equals(buf, off + OFF_NONCE_I, off + OFF_NONCE_I + NONCE_LENGTH, nonce, 0, NONCE_LENGTH);
     }
 
     // ---- ACCEPT ---------------------------------------------------------------------------

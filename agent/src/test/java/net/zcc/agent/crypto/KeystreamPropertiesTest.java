@@ -3,6 +3,7 @@ package net.zcc.agent.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,96 +15,118 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** PROTOCOL.md 6.2: distinct segment identities give distinct keystreams; retransmissions repeat. */
+/**
+ * PROTOCOL.md 6: the SIV sealing's promises. Distinct contents get distinct keystreams even at one
+ * offset (the sendfile/splice retransmission case), a retransmission of the same bytes repeats
+ * its ciphertext, and a wiped direction holds no key any more.
+ */
 class KeystreamPropertiesTest {
 
-    private static final long[] REL_SEQS = {0, 1, 1447, 1448, 0xffffffffL, 0x100000000L, -1L};
-    private static final int[] LENGTHS = {1, 536, 1447, 1448, 65535};
+    private static byte[] key(int seed) {
+        byte[] k = new byte[32];
+        new Random(seed).nextBytes(k);
+        return k;
+    }
+
+    private static byte[] head(long relSeq, int len) {
+        byte[] h = new byte[MacInput.LENGTH];
+        MacInput.write(h, 0, 0, 3, 0x18, relSeq, 1, 502, 0, len, len);
+        return h;
+    }
+
+    /** Seals {@code plain} at {@code relSeq}; returns tag ‖ ciphertext. */
+    private static byte[] seal(DirectionCipher d, long relSeq, byte[] plain) {
+        byte[] buf = plain.clone();
+        byte[] tag = new byte[12];
+        d.seal(head(relSeq, buf.length), 0, MacInput.LENGTH, relSeq, buf, 0, buf.length, tag, 0, 12);
+        byte[] out = Arrays.copyOf(tag, 12 + buf.length);
+        System.arraycopy(buf, 0, out, 12, buf.length);
+        return out;
+    }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
-    void everyIdentityHasItsOwnKeystream(int suite) {
-        SegmentCrypto sc = CipherSuites.byNumber(suite).newWorkerInstance();
-        byte[] key = new byte[32];
-        new Random(suite).nextBytes(key);
-        Set<String> blocks = new HashSet<>();
-        int count = 0;
-        for (int dir = 0; dir < 2; dir++) {
-            for (int flags = 0; flags < 2; flags++) {
-                for (int len : LENGTHS) {
-                    for (long rs : REL_SEQS) {
-                        byte[] buf = new byte[128]; // blocks j = 0 and 1
-                        sc.keystreamXor(key, dir, flags == 1, len, rs, buf, 0, buf.length);
-                        blocks.add(HexFormat.of().formatHex(buf, 0, 64));
-                        blocks.add(HexFormat.of().formatHex(buf, 64, 128));
-                        count += 2;
-                    }
-                }
+    void otherContentAtTheSameOffsetNeverReusesTheKeystream(int suite) {
+        // The kernel retransmits whatever the page holds now (sendfile, splice, MSG_ZEROCOPY): two
+        // different plaintexts at one offset. XOR of the ciphertexts must not be XOR of the plaintexts.
+        DirectionCipher d = CipherSuites.byNumber(suite).direction(key(1), key(2));
+        Random r = new Random(suite);
+        byte[] p1 = new byte[1448];
+        r.nextBytes(p1);
+        byte[] p2 = p1.clone();
+        p2[700] ^= 0x01; // one bit of the file rewritten in place
+        byte[] c1 = seal(d, 5000, p1);
+        byte[] c2 = seal(d, 5000, p2);
+        int sameXor = 0;
+        for (int i = 0; i < 1448; i++) {
+            if ((c1[12 + i] ^ c2[12 + i]) == (p1[i] ^ p2[i])) {
+                sameXor++;
             }
         }
-        assertEquals(count, blocks.size(), "a keystream block repeated across identities");
+        assertTrue(sameXor < 40, "ciphertext XOR equals plaintext XOR in " + sameXor + " of 1448 bytes (chance: ~6)");
+        assertFalse(Arrays.equals(c1, 0, 12, c2, 0, 12), "other content, other tag");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
-    void retransmissionRepeatsCiphertextAndRebounding(int suite) {
-        SegmentCrypto sc = CipherSuites.byNumber(suite).newWorkerInstance();
-        SegmentCrypto other = CipherSuites.byNumber(suite).newWorkerInstance();
-        byte[] key = new byte[32];
+    void retransmissionOfTheSameBytesRepeatsTheCiphertext(int suite) {
+        byte[] ek = key(3);
+        byte[] mk = key(4);
+        DirectionCipher d = CipherSuites.byNumber(suite).direction(ek, mk);
+        DirectionCipher other = CipherSuites.byNumber(suite).direction(ek, mk);
         byte[] stream = new byte[3000];
-        Random r = new Random(7);
-        r.nextBytes(key);
-        r.nextBytes(stream);
-        byte[] first = Arrays.copyOfRange(stream, 1000, 2448);
-        sc.keystreamXor(key, 0, false, 1448, 1000, first, 0, 1448);
-        byte[] again = Arrays.copyOfRange(stream, 1000, 2448);
-        sc.keystreamXor(key, 0, false, 1448, 1000, again, 0, 1448); // same worker re-inits with same nonce
-        assertArrayEquals(first, again);
-        byte[] elsewhere = Arrays.copyOfRange(stream, 1000, 2448);
-        other.keystreamXor(key, 0, false, 1448, 1000, elsewhere, 0, 1448);
-        assertArrayEquals(first, elsewhere, "another worker thread computes the same ciphertext");
-        // Retransmitted with other boundaries: the overlapping bytes get another keystream.
-        byte[] rebounded = Arrays.copyOfRange(stream, 1000, 2000);
-        sc.keystreamXor(key, 0, false, 1000, 1000, rebounded, 0, 1000);
-        assertFalse(Arrays.equals(first, 0, 1000, rebounded, 0, 1000));
+        new Random(7).nextBytes(stream);
+        byte[] first = seal(d, 1000, Arrays.copyOfRange(stream, 1000, 2448));
+        assertArrayEquals(first, seal(d, 1000, Arrays.copyOfRange(stream, 1000, 2448)));
+        assertArrayEquals(first, seal(other, 1000, Arrays.copyOfRange(stream, 1000, 2448)), "another connection object agrees");
+        byte[] rebounded = seal(d, 1000, Arrays.copyOfRange(stream, 1000, 2000));
+        assertFalse(Arrays.equals(first, 12, 1012, rebounded, 12, 1012), "other boundaries, other keystream");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
-    void rejectsValuesTheCounterBlockCannotHold(int suite) {
-        SegmentCrypto sc = CipherSuites.byNumber(suite).newWorkerInstance();
-        byte[] key = new byte[32];
+    void everySegmentIdentityHasItsOwnKeystream(int suite) {
+        SivDirection d = (SivDirection) CipherSuites.byNumber(suite).direction(key(5), key(6));
+        Set<String> blocks = new HashSet<>();
+        int count = 0;
+        byte[] nonce = new byte[12];
+        byte[] tag = new byte[12];
+        for (int t = 0; t < 8; t++) {
+            tag[t % 12] ^= (byte) (1 << t);
+            for (long rs : new long[] {0, 1, 1448, 0xffffffffL, 0x100000000L, -1L}) {
+                KeystreamNonce.write(nonce, tag, 0, rs);
+                byte[] buf = new byte[128];
+                d.keystreamXor(nonce, buf, 0, buf.length);
+                blocks.add(HexFormat.of().formatHex(buf, 0, 64));
+                blocks.add(HexFormat.of().formatHex(buf, 64, 128));
+                count += 2;
+            }
+        }
+        assertEquals(count, blocks.size(), "a keystream block repeated across segment identities");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aSealedSegmentNeedsATagLongEnoughToNameItsKeystream(int suite) {
+        DirectionCipher d = CipherSuites.byNumber(suite).direction(key(1), key(2));
         byte[] buf = new byte[16];
-        assertThrows(IllegalArgumentException.class, () -> sc.keystreamXor(key, 2, false, 16, 0, buf, 0, 16));
-        assertThrows(IllegalArgumentException.class, () -> sc.keystreamXor(key, 0, false, 65536, 0, buf, 0, 16));
-        assertThrows(IllegalArgumentException.class, () -> sc.keystreamXor(new byte[16], 0, false, 16, 0, buf, 0, 16));
+        assertThrows(IllegalArgumentException.class,
+                () -> d.seal(head(0, 16), 0, MacInput.LENGTH, 0, buf, 0, 16, new byte[12], 0, 6));
+        assertThrows(IllegalArgumentException.class, () -> CipherSuites.byNumber(suite).direction(new byte[16], key(2)));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
-    void workerSwitchesKeysCorrectly(int suite) {
-        // The key cache must not return the previous key's keystream or MAC state.
-        SegmentCrypto sc = CipherSuites.byNumber(suite).newWorkerInstance();
-        byte[] k1 = new byte[32];
-        byte[] k2 = new byte[32];
-        k2[31] = 1;
-        byte[] a = new byte[64];
-        byte[] b = new byte[64];
-        byte[] c = new byte[64];
-        sc.keystreamXor(k1, 0, false, 64, 0, a, 0, 64);
-        sc.keystreamXor(k2, 0, false, 64, 0, b, 0, 64);
-        sc.keystreamXor(k1, 0, false, 64, 0, c, 0, 64);
-        assertFalse(Arrays.equals(a, b));
-        assertArrayEquals(a, c);
-        byte[] t1 = new byte[12];
-        byte[] t2 = new byte[12];
-        byte[] t3 = new byte[12];
-        sc.mac(k1, a, 0, 31, a, 31, 33, t1, 0, 12);
-        sc.mac(k2, a, 0, 31, a, 31, 33, t2, 0, 12);
-        sc.mac(k1, a, 0, 31, a, 31, 33, t3, 0, 12);
-        assertFalse(Arrays.equals(t1, t2));
-        assertArrayEquals(t1, t3);
-        assertTrue(sc.verify(k1, a, 0, 31, a, 31, 33, t1, 0, 12));
-        assertFalse(sc.verify(k2, a, 0, 31, a, 31, 33, t1, 0, 12));
+    void aWipedDirectionSealsNothingItsKeyCouldOpen(int suite) {
+        DirectionCipher d = CipherSuites.byNumber(suite).direction(key(8), key(9));
+        DirectionCipher peer = CipherSuites.byNumber(suite).direction(key(8), key(9));
+        byte[] before = seal(d, 0, new byte[64]);
+        d.wipe();
+        byte[] after = seal(d, 0, new byte[64]);
+        assertNotEquals(HexFormat.of().formatHex(before), HexFormat.of().formatHex(after), "the keyed state is gone");
+        byte[] zeroKeyed = seal(CipherSuites.byNumber(suite).direction(new byte[32], new byte[32]), 0, new byte[64]);
+        assertArrayEquals(zeroKeyed, after, "what remains is keyed with zeros");
+        byte[] ct = Arrays.copyOfRange(before, 12, before.length);
+        assertTrue(peer.open(head(0, 64), 0, MacInput.LENGTH, 0, ct, 0, 64, before, 0, 12));
     }
 }

@@ -24,10 +24,15 @@ class WireVectorsTest {
         return VectorFile.load("mac.txt");
     }
 
+    static List<VectorFile.Vector> seal() {
+        return VectorFile.load("seal.txt");
+    }
+
     @ParameterizedTest
     @MethodSource("connectionKeys")
     void connectionKeysMatch(VectorFile.Vector v) {
-        ConnectionKeys k = ConnectionKeys.derive(v.hex("session_key"), v.hex("nonce_i"), v.hex("nonce_r"), v.integer("suite"));
+        ConnectionKeys k = ConnectionKeys.derive(v.hex("session_key"), v.hex("nonce_i"), v.hex("nonce_r"), v.integer("suite"),
+                v.integer("port_i"), v.integer("port_r"));
         assertArrayEquals(v.hex("enc_i2r"), k.encKey(ConnectionKeys.I2R));
         assertArrayEquals(v.hex("mac_i2r"), k.macKey(ConnectionKeys.I2R));
         assertArrayEquals(v.hex("enc_r2i"), k.encKey(ConnectionKeys.R2I));
@@ -36,28 +41,25 @@ class WireVectorsTest {
 
     @ParameterizedTest
     @MethodSource("keystream")
-    void keystreamMatchesAtAnOffsetAndIsItsOwnInverse(VectorFile.Vector v) {
-        SegmentCrypto sc = CipherSuites.byNumber(v.integer("suite")).newWorkerInstance();
-        byte[] expected = v.hex("keystream");
+    void keystreamNonceAndKeystreamMatch(VectorFile.Vector v) {
+        byte[] nonce = new byte[12];
+        KeystreamNonce.write(nonce, v.hex("tag"), 0, v.hexLong("rel_seq"));
+        assertArrayEquals(v.hex("nonce"), nonce);
+        SivDirection d = direction(v.integer("suite"), v.hex("key"), new byte[32]);
         byte[] buf = new byte[7 + 64 + 5]; // payload in the middle of a packet buffer
         Arrays.fill(buf, (byte) 0x5a);
         byte[] plain = buf.clone();
-        xor(sc, v, buf, 7, 64);
+        d.keystreamXor(nonce, buf, 7, 64);
         for (int i = 0; i < 64; i++) {
             buf[7 + i] ^= 0x5a;
         }
-        assertArrayEquals(expected, Arrays.copyOfRange(buf, 7, 71));
+        assertArrayEquals(v.hex("keystream"), Arrays.copyOfRange(buf, 7, 71));
         assertTrue(buf[6] == 0x5a && buf[71] == 0x5a, "bytes around the payload untouched");
         for (int i = 0; i < 64; i++) {
             buf[7 + i] ^= 0x5a;
         }
-        xor(sc, v, buf, 7, 64);
+        d.keystreamXor(nonce, buf, 7, 64);
         assertArrayEquals(plain, buf);
-    }
-
-    private static void xor(SegmentCrypto sc, VectorFile.Vector v, byte[] buf, int off, int len) {
-        sc.keystreamXor(v.hex("key"), v.integer("dir"), v.integer("flags") == 1, v.integer("length"),
-                v.hexLong("rel_seq"), buf, off, len);
     }
 
     @ParameterizedTest
@@ -69,19 +71,51 @@ class WireVectorsTest {
                 v.hexLong("rel_seq"), v.hexLong("rel_ack"), v.integer("window"), v.integer("urgent"),
                 v.integer("orig_length"), payload.length);
         assertArrayEquals(v.hex("head"), Arrays.copyOfRange(head, 3, 3 + n));
+        SivDirection d = direction(v.integer("suite"), new byte[32], v.hex("key"));
+        byte[] full = new byte[32];
+        d.prf(head, 3, n, payload, 0, payload.length, full);
+        assertArrayEquals(v.hex("tag"), Arrays.copyOf(full, 12));
+        if (payload.length == 0) { // the handshake tag: PRF of the header alone, any prefix length
+            byte[] t6 = new byte[6];
+            d.tag(head, 3, n, t6, 0, 6);
+            assertArrayEquals(Arrays.copyOf(full, 6), t6);
+            assertTrue(d.verify(head, 3, n, t6, 0, 6));
+            head[3 + MacInput.OFF_WINDOW] ^= 1;
+            assertFalse(d.verify(head, 3, n, t6, 0, 6), "window is covered");
+        }
+    }
 
-        SegmentCrypto sc = CipherSuites.byNumber(v.integer("suite")).newWorkerInstance();
-        byte[] key = v.hex("key");
+    @ParameterizedTest
+    @MethodSource("seal")
+    void sealMatchesAndOpens(VectorFile.Vector v) {
+        byte[] head = v.hex("head");
+        byte[] plain = v.hex("plaintext");
+        long relSeq = v.hexLong("rel_seq");
+        DirectionCipher sender = direction(v.integer("suite"), v.hex("enc_key"), v.hex("mac_key"));
+        DirectionCipher receiver = direction(v.integer("suite"), v.hex("enc_key"), v.hex("mac_key"));
+        byte[] buf = plain.clone();
         byte[] tag = new byte[12];
-        sc.mac(key, head, 3, n, payload, 0, payload.length, tag, 0, 12);
+        sender.seal(head, 0, head.length, relSeq, buf, 0, buf.length, tag, 0, 12);
         assertArrayEquals(v.hex("tag"), tag);
+        assertArrayEquals(v.hex("ciphertext"), buf);
+        assertTrue(receiver.open(head, 0, head.length, relSeq, buf, 0, buf.length, tag, 0, 12));
+        assertArrayEquals(plain, buf);
+        // Anything changed: the header, the offset, a ciphertext bit, the tag. None opens.
+        byte[] ct = v.hex("ciphertext");
+        head[MacInput.OFF_WINDOW] ^= 1;
+        assertFalse(receiver.open(head, 0, head.length, relSeq, ct.clone(), 0, ct.length, tag, 0, 12), "header");
+        head[MacInput.OFF_WINDOW] ^= 1;
+        if (ct.length > 0) { // (the header carries the offset too, so an empty segment is pinned above)
+            assertFalse(receiver.open(head, 0, head.length, relSeq + 1, ct.clone(), 0, ct.length, tag, 0, 12), "offset");
+            byte[] flipped = ct.clone();
+            flipped[flipped.length / 2] ^= 0x20;
+            assertFalse(receiver.open(head, 0, head.length, relSeq, flipped, 0, flipped.length, tag, 0, 12), "ciphertext");
+        }
+        tag[0] ^= 1;
+        assertFalse(receiver.open(head, 0, head.length, relSeq, ct.clone(), 0, ct.length, tag, 0, 12), "tag");
+    }
 
-        assertTrue(sc.verify(key, head, 3, n, payload, 0, payload.length, tag, 0, 12));
-        assertTrue(sc.verify(key, head, 3, n, payload, 0, payload.length, tag, 0, 6), "48-bit tag is the prefix");
-        tag[11] ^= 1;
-        assertFalse(sc.verify(key, head, 3, n, payload, 0, payload.length, tag, 0, 12));
-        tag[11] ^= 1;
-        head[3 + MacInput.OFF_WINDOW] ^= 1;
-        assertFalse(sc.verify(key, head, 3, n, payload, 0, payload.length, tag, 0, 12), "window is covered");
+    static SivDirection direction(int suite, byte[] enc, byte[] mac) {
+        return (SivDirection) CipherSuites.byNumber(suite).direction(enc, mac);
     }
 }

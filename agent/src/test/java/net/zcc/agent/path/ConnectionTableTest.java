@@ -26,7 +26,7 @@ class ConnectionTableTest {
         byte[] k = new byte[32];
         Arrays.fill(k, (byte) 7);
         c.sessionKey = k.clone();
-        c.keys = ConnectionKeys.derive(k, new byte[8], new byte[8], 1);
+        c.keys = ConnectionKeys.derive(k, new byte[8], new byte[8], 1, 40000, 8080);
         table.put(c);
         c.close(now[0]);
 
