@@ -172,6 +172,31 @@ class TwoAgentsTest {
         assertEquals(0, p.hostB.dp.counters().totalDrops(), p.hostB.dp.counters().describe());
     }
 
+    /**
+     * Linux may retransmit other bytes at an offset (sendfile, splice or MSG_ZEROCOPY of a page
+     * rewritten meanwhile): the keystream must not repeat, or the XOR of the two ciphertexts
+     * would be the XOR of the two plaintexts (issue 9, finding 4).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"aes-256", "chacha20"})
+    void otherBytesRetransmittedAtTheSameOffsetGetAnotherKeystream(String scheme) throws Exception {
+        Pair p = new Pair(false, scheme, false, Policy.REQUIRE, oneKey(KEY, 42), true, 1000, 5000);
+        p.handshake();
+        byte[] p1 = new byte[1000];
+        rnd.nextBytes(p1);
+        byte[] p2 = p1.clone();
+        p2[500] ^= 1; // one bit of the page rewritten between transmission and retransmission
+        byte[] c1 = Seg.payload(p.aSends(0, p1));
+        byte[] c2 = Seg.payload(p.aSends(0, p2));
+        int leaked = 0;
+        for (int i = 0; i < p1.length; i++) {
+            if ((c1[i] ^ c2[i]) == (p1[i] ^ p2[i])) {
+                leaked++;
+            }
+        }
+        assertTrue(leaked < 40, leaked + " of 1000 bytes: ciphertext XOR equals plaintext XOR (chance: about 4)");
+    }
+
     private void deliver(Pair p, byte[] wire, int off, byte[] into) {
         byte[] got = p.hostB.receive(wire);
         assertNotNull(got, "segment at " + off + " opened: " + p.hostB.dp.counters().describe());
