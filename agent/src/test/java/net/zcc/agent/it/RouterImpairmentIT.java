@@ -28,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       was never reset.</li>
  *   <li>{@link #mtu1280}: the R–B link at MTU 1280; a few MB each way over IPv4 and over IPv6
  *       arrive intact and no fragment was created or reassembled anywhere.</li>
+ *   <li>{@link #forgedSynAcksCannotDowngradeRequireToPlaintext}: {@link SynAckForger} on R strips
+ *       the ZCC option from B's SYN-ACK, gives it a wrong ack, and injects a copy with the right
+ *       ack right behind it (issue 9, finding 1): A's application is refused, and a capture on R
+ *       shows no plaintext.</li>
  * </ul>
  */
 class RouterImpairmentIT {
@@ -247,6 +251,43 @@ class RouterImpairmentIT {
                 }
             }
             org.junit.jupiter.api.Assertions.assertAll("MTU 1280 on the R-B link", checks);
+        }
+    }
+
+    @Test
+    void forgedSynAcksCannotDowngradeRequireToPlaintext() throws Exception {
+        TestHosts.assumeRoot();
+        try (RoutedHosts h = RoutedHosts.create("d", 0)) {
+            h.in(h.r, "iptables", "-A", "FORWARD", "-p", "tcp", "--sport", "" + PORT, "-j", "NFQUEUE", "--queue-num", "" + IMPAIR_QUEUE);
+            AgentProcess[] ag = startAgents(h, tmp);
+            Path forgerLog = tmp.resolve("forger.log");
+            Process forger = h.spawn(h.r, forgerLog, TestHosts.javaMain(SynAckForger.class, "" + IMPAIR_QUEUE, "" + PORT));
+            AgentProcess.waitFor(Duration.ofSeconds(15), () -> read(forgerLog).contains("BOUND") || !forger.isAlive(), "forger to bind");
+            Path pcap = tmp.resolve("r.pcap");
+            Process capture = h.spawn(h.r, tmp.resolve("tcpdump.log"), List.of("tcpdump", "-i", h.ifRa, "-U", "-s", "0", "-w",
+                    pcap.toString(), "tcp", "port", "" + PORT));
+            AgentProcess.waitFor(Duration.ofSeconds(10), () -> read(tmp.resolve("tcpdump.log")).contains("listening"), "tcpdump");
+            Path serverLog = tmp.resolve("downgrade-server.log");
+            Process server = h.spawn(h.b, serverLog, TestHosts.javaMain(Bulk.class, "server", RoutedHosts.B4, "" + PORT, "recv"));
+            AgentProcess.waitFor(Duration.ofSeconds(15), () -> read(serverLog).contains("LISTENING") || !server.isAlive(), "server");
+
+            // The application connects and, if it ever gets a connection, sends its secret in the clear.
+            TestHosts.Run app = h.hosts.run(h.a, List.of("timeout", "20", "bash", "-c",
+                    "exec 3<>/dev/tcp/" + RoutedHosts.B4 + "/" + PORT + " && printf 'SECRET-PLAINTEXT-%.0s' {1..50} >&3 && sleep 2"));
+            Thread.sleep(500); // let the capture write its last packets
+            capture.destroy();
+            capture.waitFor(5, TimeUnit.SECONDS);
+            freshStats(ag);
+            String wire = h.in(h.r, "tcpdump", "-r", pcap.toString(), "-nn", "-A");
+            System.out.println("application: exit " + app.exit() + " " + app.output().strip());
+            System.out.println("forger: " + read(forgerLog).strip().replace('\n', ' '));
+            System.out.println("agent A: " + stats(ag[0]));
+
+            assertTrue(read(forgerLog).contains("INJECTED 2"), "both forged SYN-ACKs were sent: " + read(forgerLog));
+            assertTrue(!wire.contains("SECRET"), "no plaintext on the wire: " + wire.lines().filter(l -> l.contains("SECRET")).findFirst().orElse(""));
+            assertTrue(app.exit() != 0 && app.output().contains("refused"), "the application's connect is refused: " + app.output());
+            assertTrue(ag[0].stat("drop.unacceptable_ack") >= 1, "the wrong-ack SYN-ACK was dropped");
+            assertEquals(1, ag[0].stat("refused"), "the right-ack one refused the connection");
         }
     }
 
