@@ -98,6 +98,11 @@ final class Conversation {
         return (setup.isnB + 1 + off) & 0xffffffffL;
     }
 
+    /** B's sequence number as A's stack knows it: shifted if the path shifts B's sequence space. */
+    long bAsSeenByA(int off) {
+        return (seqB(off) + seqShiftA) & 0xffffffffL;
+    }
+
     // ---- the script --------------------------------------------------------------------------
 
     /** Step names, in script order; an attack is injected after one of them. */
@@ -115,14 +120,14 @@ final class Conversation {
                 synOnWire = out(hostA, fromA(PORT, setup.isnA, 0, TcpPacket.SYN, new byte[0]));
                 yield synOnWire;
             }
-            case B_SYN_IN -> synOnWire == null ? null : in(hostB, synOnWire, 'a');
+            case B_SYN_IN -> synOnWire == null ? null : in(hostB, path.apply(synOnWire), 'a');
             case B_SYN_ACK -> across(hostB, hostA, fromB(PORT, setup.isnB, seqA(0), TcpPacket.SYN | TcpPacket.ACK, new byte[0]), 'b');
-            case A_ACK -> across(hostA, hostB, fromA(PORT, seqA(0), seqB(0), TcpPacket.ACK, new byte[0]), 'a');
-            case A_DATA -> across(hostA, hostB, fromA(PORT, seqA(0), seqB(0), TcpPacket.ACK | TcpPacket.PSH, streamA), 'a');
+            case A_ACK -> across(hostA, hostB, fromA(PORT, seqA(0), bAsSeenByA(0), TcpPacket.ACK, new byte[0]), 'a');
+            case A_DATA -> across(hostA, hostB, fromA(PORT, seqA(0), bAsSeenByA(0), TcpPacket.ACK | TcpPacket.PSH, streamA), 'a');
             case B_DATA -> across(hostB, hostA, fromB(PORT, seqB(0), seqA(la), TcpPacket.ACK | TcpPacket.PSH, streamB), 'b');
-            case A_FIN -> across(hostA, hostB, fromA(PORT, seqA(la), seqB(lb), TcpPacket.ACK | TcpPacket.FIN, new byte[0]), 'a');
+            case A_FIN -> across(hostA, hostB, fromA(PORT, seqA(la), bAsSeenByA(lb), TcpPacket.ACK | TcpPacket.FIN, new byte[0]), 'a');
             case B_FIN -> across(hostB, hostA, fromB(PORT, seqB(lb), seqA(la + 1), TcpPacket.ACK | TcpPacket.FIN, new byte[0]), 'b');
-            case A_LAST_ACK -> across(hostA, hostB, fromA(PORT, seqA(la + 1), seqB(lb + 1), TcpPacket.ACK, new byte[0]), 'a');
+            case A_LAST_ACK -> across(hostA, hostB, fromA(PORT, seqA(la + 1), bAsSeenByA(lb + 1), TcpPacket.ACK, new byte[0]), 'a');
         };
     }
 
@@ -139,9 +144,12 @@ final class Conversation {
         in(hostB, otherConnectionSegment, 'x');
     }
 
+    /** What the path does to every packet between the agents (a rewriting middlebox); identity by default. */
+    java.util.function.UnaryOperator<byte[]> path = java.util.function.UnaryOperator.identity();
+
     private byte[] across(SimHost from, SimHost to, byte[] segment, char side) {
         byte[] w = out(from, segment);
-        return w == null ? null : in(to, w, side);
+        return w == null ? null : in(to, path.apply(w), side);
     }
 
     /** Through the sender's agent to the wire; checks invariant 1 on what leaves. */
@@ -268,11 +276,18 @@ final class Conversation {
         boolean toA = host == hostA;
         byte[] stream = toA ? streamB : streamA;
         long isn = toA ? setup.isnB : setup.isnA;
-        long off = (p.seq() - isn - 1) & 0xffffffffL;
+        long off = (p.seq() - isn - seqShiftSeenBy(host) - 1) & 0xffffffffL;
         byte[] payload = Seg.payload(got);
         if (off + payload.length > stream.length || !Arrays.equals(payload, 0, payload.length, stream, (int) off, (int) off + payload.length)) {
             violations.add("unauthenticated bytes delivered to " + (toA ? "A" : "B") + ": " + describe(p));
         }
+    }
+
+    /** How far the path shifted the sequence numbers this host's stack sees (an ISN-randomising firewall). */
+    long seqShiftA;
+
+    private long seqShiftSeenBy(SimHost host) {
+        return host == hostA ? seqShiftA : 0;
     }
 
     /** Invariant 4: every drop verdict was counted under a reason (checked per packet in {@link #countDrop}). */
