@@ -70,7 +70,13 @@ public final class KeyServerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--home'");
         }
         InetAddress bindAddress = parseBind();
-        char[] password = password();
+        char[] password;
+        try {
+            password = password();
+        } catch (java.io.IOException e) {
+            System.err.println("zcc-keyserver: " + e.getMessage());
+            return 1;
+        }
         if (password == null) {
             System.err.println("no database password: use --db-password-file or $" + PASSWORD_ENV);
             return 2;
@@ -128,10 +134,28 @@ public final class KeyServerMain implements Callable<Integer> {
 
     private char[] password() throws java.io.IOException {
         if (dbPasswordFile != null) {
+            requireOwnerOnly(dbPasswordFile);
             return Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip().toCharArray();
         }
         String env = System.getenv(PASSWORD_ENV);
         return env == null ? null : env.toCharArray();
+    }
+
+    /**
+     * The Derby password opens every host's record: a file others can read is refused, as the
+     * agent refuses such a key file (issue 9). Checked before the file is read.
+     */
+    static void requireOwnerOnly(Path file) throws java.io.IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        perms.retainAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE));
+        if (!perms.isEmpty()) {
+            throw new java.io.IOException(file + " is readable or writable by group or others (mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))
+                    + "); the database password must be owner-only: chmod 600 " + file);
+        }
     }
 
     /**
