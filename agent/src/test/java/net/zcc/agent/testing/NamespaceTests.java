@@ -36,7 +36,26 @@ public final class NamespaceTests {
         if ("1".equals(System.getenv(REQUIRE))) {
             Assertions.fail(REQUIRE + "=1 and a namespace test cannot run: " + why);
         }
-        System.err.println("SKIPPED: " + why);
+        System.err.println("SKIPPED " + callingTests() + ": " + why);
         Assumptions.assumeTrue(false, why);
+    }
+
+    /**
+     * "ConfigdIT (6 tests)": the namespace test class that asked, and how many tests it holds. A
+     * skip in {@code @BeforeAll} shows up in failsafe's summary as zero tests run, so this line is
+     * what names what was not run.
+     */
+    private static String callingTests() {
+        Class<?> test = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(c -> c.getSimpleName().endsWith("IT")).findFirst().orElse(null));
+        if (test == null) {
+            return "a namespace test";
+        }
+        long n = java.util.Arrays.stream(test.getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(org.junit.jupiter.api.Test.class)
+                        || m.isAnnotationPresent(org.junit.jupiter.params.ParameterizedTest.class))
+                .count();
+        return test.getSimpleName() + " (" + n + (n == 1 ? " test)" : " tests)");
     }
 }
