@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.ca.RevocationCheck;
 import net.zcc.keyserver.store.Host;
 import net.zcc.keyserver.store.HostDirectory;
 import net.zcc.keyserver.store.HostState;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * The store-backed {@link RevocationCheck}: a host is allowed while its state is

@@ -25,14 +25,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 import net.zcc.keyserver.api.Admin;
 import net.zcc.keyserver.api.Enroll;
 import net.zcc.keyserver.api.Keys;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.relay.Delivered;
 import net.zcc.keyserver.relay.RelaySendServlet;
-import net.zcc.keyserver.relay.RelayWire;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TestClock;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.XmlRpcException;
@@ -193,9 +192,9 @@ class KeyServerEndToEndTest {
             assertEquals(204, send(httpA, server, b.id, RelayWire.sendBody(a.x25519, message)).statusCode());
             HttpResponse<byte[]> got = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(200, got.statusCode());
-            List<Delivered> frames = RelayWire.decode(got.body());
+            List<RelayWire.Frame> frames = RelayWire.decode(got.body());
             assertEquals(1, frames.size());
-            assertEquals(a.id, frames.get(0).from());
+            assertEquals(a.id, KeyId.of(frames.get(0).senderKey()));
             assertArrayEquals(a.x25519, frames.get(0).senderKey());
             assertArrayEquals(message, frames.get(0).message());
 
@@ -335,14 +334,14 @@ class KeyServerEndToEndTest {
     }
 
     private static CompletableFuture<HttpResponse<byte[]>> poll(HttpClient http, KeyServer server) {
-        return http.sendAsync(HttpRequest.newBuilder(server.baseUri().resolve(KeyServer.RELAY_POLL))
+        return http.sendAsync(HttpRequest.newBuilder(server.baseUri().resolve(RelayWire.POLL_PATH))
                 .timeout(Duration.ofSeconds(25)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static HttpResponse<byte[]> send(HttpClient http, KeyServer server, KeyId to, byte[] body)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(server.baseUri().resolve(KeyServer.RELAY_SEND + "/" + to.hex()))
+        return http.send(HttpRequest.newBuilder(server.baseUri().resolve(RelayWire.sendPath(to)))
                 .timeout(WAIT).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }

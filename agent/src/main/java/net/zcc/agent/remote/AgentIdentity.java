@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import net.zcc.agent.keys.PeerKey;
 import net.zcc.agent.noise.NoiseKeyPair;
+import net.zcc.contract.KeyId;
 
 /**
  * Who this host is to the key server, kept in an owner-only directory (default
@@ -155,7 +156,7 @@ public final class AgentIdentity {
 
     /** The key id the key server knows this host by. */
     public String keyId() {
-        return HostKeyId.of(staticKey);
+        return KeyId.of(staticKey.bytes()).hex();
     }
 
     /** The fleet CA certificate, the only TLS trust anchor. */

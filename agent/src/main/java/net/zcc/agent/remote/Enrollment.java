@@ -4,15 +4,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.zcc.contract.ClientIdentity;
+import net.zcc.contract.KeyId;
 import net.zcc.servicefile.HostLiteral;
 
 /**
@@ -25,8 +25,6 @@ public final class Enrollment implements AutoCloseable {
 
     /** Start of the key server's fault text while the host is not approved (or the key differs). */
     static final String NOT_YET = "no certificate";
-    private static final String HOST_URI_PREFIX = "zcc:host:";
-    private static final int SAN_URI = 6;
 
     private final AgentIdentity identity;
     /** One anonymous client for the whole enrollment: polling for approval reuses its connection. */
@@ -113,18 +111,8 @@ public final class Enrollment implements AutoCloseable {
         if (!cert.getPublicKey().equals(identity.tlsPublicKey())) {
             throw new IOException("the issued certificate is for another TLS key");
         }
-        if (!namesHost(cert, identity.keyId())) {
+        if (!ClientIdentity.keyIdOf(cert).map(KeyId::hex).equals(Optional.of(identity.keyId()))) {
             throw new IOException("the issued certificate does not name key id " + identity.keyId());
-        }
-    }
-
-    private static boolean namesHost(X509Certificate cert, String keyId) {
-        try {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            return sans != null && sans.stream().anyMatch(san -> san.size() >= 2
-                    && Integer.valueOf(SAN_URI).equals(san.get(0)) && (HOST_URI_PREFIX + keyId).equals(san.get(1)));
-        } catch (CertificateParsingException e) {
-            return false;
         }
     }
 

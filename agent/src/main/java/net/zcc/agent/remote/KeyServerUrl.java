@@ -7,10 +7,6 @@ final class KeyServerUrl {
 
     /** The XML-RPC endpoint under the server URL. */
     static final String RPC_PATH = "/RPC2";
-    /** The relay's long-poll endpoint. */
-    static final String RELAY_POLL = "/relay/poll";
-    /** The relay's send endpoint; the destination key id follows as the last path segment. */
-    static final String RELAY_SEND = "/relay/send/";
 
     private KeyServerUrl() {
     }

@@ -8,7 +8,7 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

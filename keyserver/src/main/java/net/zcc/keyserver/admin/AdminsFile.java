@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 
 /**
  * {@code <home>/admins}: the administrators' key ids, one per line; blank lines and lines starting

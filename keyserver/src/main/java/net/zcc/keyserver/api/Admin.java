@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.store.DuplicateEntryException;
 import net.zcc.keyserver.store.HostPublicKey;
 import net.zcc.keyserver.store.IssuedToken;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.store.StoreException;
 import org.apache.xmlrpc.XmlRpcException;
 

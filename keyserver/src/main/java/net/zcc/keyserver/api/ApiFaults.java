@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.regex.Pattern;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 import org.apache.xmlrpc.XmlRpcException;
 
 /** Argument parsing and fault making shared by the handlers. Fault texts never echo secrets. */

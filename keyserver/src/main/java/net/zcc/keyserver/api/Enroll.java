@@ -10,10 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.store.DuplicateEntryException;
 import net.zcc.keyserver.store.Host;
 import net.zcc.keyserver.store.HostState;
-import net.zcc.keyserver.store.KeyId;
 import org.apache.xmlrpc.XmlRpcException;
 
 /**

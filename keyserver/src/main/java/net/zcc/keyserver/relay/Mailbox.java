@@ -63,12 +63,12 @@ final class Mailbox {
     }
 
     /** Drops and wipes the messages sent by the host with {@code senderKeyId} (it was revoked); returns the bytes freed. */
-    int discardFrom(net.zcc.keyserver.store.KeyId senderKeyId) {
+    int discardFrom(net.zcc.contract.KeyId senderKeyId) {
         int freed = 0;
         var it = queue.iterator();
         while (it.hasNext()) {
             Entry e = it.next();
-            if (net.zcc.keyserver.store.KeyId.of(e.senderKey()).equals(senderKeyId)) {
+            if (net.zcc.contract.KeyId.of(e.senderKey()).equals(senderKeyId)) {
                 freed += e.body().length;
                 Arrays.fill(e.body(), (byte) 0);
                 it.remove();

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.zcc.contract.KeyId;
 
 /**
  * Hosts, their addresses and their public keys. Each method is one transaction. Only

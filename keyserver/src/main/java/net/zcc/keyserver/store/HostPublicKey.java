@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import net.zcc.contract.KeyId;
 
 /**
  * The X25519 public key a host uses for one scheme (a cipher-suite name such as

@@ -1,5 +1,6 @@
 package net.zcc.keyserver.admin;
 
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.ca.Pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;

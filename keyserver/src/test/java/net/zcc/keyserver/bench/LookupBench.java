@@ -12,10 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.api.Keys;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.client.XmlRpcClient;
 
