@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import net.zcc.contract.ClientIdentity;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcFault;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.servicefile.HostLiteral;
 
 /**
@@ -22,9 +24,6 @@ import net.zcc.servicefile.HostLiteral;
  * id and signed by the fleet CA this host already trusts.
  */
 public final class Enrollment implements AutoCloseable {
-
-    /** Start of the key server's fault text while the host is not approved (or the key differs). */
-    static final String NOT_YET = "no certificate";
 
     private final AgentIdentity identity;
     /** One anonymous client for the whole enrollment: polling for approval reuses its connection. */
@@ -54,10 +53,10 @@ public final class Enrollment implements AutoCloseable {
         }
         Object[] literals = addresses.stream().map(HostLiteral::format).toArray();
         Base64.Encoder b64 = Base64.getEncoder();
-        Object id = anonymous.call("Enroll.request", token, b64.encodeToString(identity.staticKey().bytes()), literals,
+        Object id = anonymous.call(RpcMethods.ENROLL_REQUEST, token, b64.encodeToString(identity.staticKey().bytes()), literals,
                 b64.encodeToString(identity.tlsPublicKey().getEncoded()));
         if (!identity.keyId().equals(id)) {
-            throw new IOException("Enroll.request: the key server registered key id " + printable(id)
+            throw new IOException(RpcMethods.ENROLL_REQUEST + ": the key server registered key id " + printable(id)
                     + ", not this host's " + identity.keyId());
         }
         return identity.keyId();
@@ -73,10 +72,10 @@ public final class Enrollment implements AutoCloseable {
     public Optional<AgentIdentity> fetchCertificate() throws IOException {
         Object answer;
         try {
-            answer = anonymous.call("Enroll.certificate", identity.keyId(),
+            answer = anonymous.call(RpcMethods.ENROLL_CERTIFICATE, identity.keyId(),
                     Base64.getEncoder().encodeToString(identity.tlsPublicKey().getEncoded()));
         } catch (KeyServerFault f) {
-            if (f.faultString().startsWith(NOT_YET)) {
+            if (RpcFault.NOT_APPROVED.is(f.faultCode())) {
                 return Optional.empty();
             }
             throw f;
@@ -89,9 +88,9 @@ public final class Enrollment implements AutoCloseable {
     /** The client certificate in an {@code Enroll.certificate} answer. */
     static X509Certificate certificateIn(Object answer) throws IOException {
         if (!(answer instanceof Map<?, ?> m) || !(m.get("certificate") instanceof String pem)) {
-            throw new IOException("Enroll.certificate: the key server's answer holds no certificate");
+            throw new IOException(RpcMethods.ENROLL_CERTIFICATE + ": the key server's answer holds no certificate");
         }
-        return Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), "Enroll.certificate");
+        return Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), RpcMethods.ENROLL_CERTIFICATE);
     }
 
     @Override

@@ -5,9 +5,6 @@ import java.net.URI;
 /** The key server's address as the agent accepts it: {@code https://HOST:PORT}, nothing more. */
 final class KeyServerUrl {
 
-    /** The XML-RPC endpoint under the server URL. */
-    static final String RPC_PATH = "/RPC2";
-
     private KeyServerUrl() {
     }
 

@@ -10,6 +10,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcFault;
 import org.apache.xmlrpc.XmlRpcException;
 
 /** Argument parsing and fault making shared by the handlers. Fault texts never echo secrets. */
@@ -21,18 +22,24 @@ final class ApiFaults {
 
     private ApiFaults() { }
 
-    static XmlRpcException fault(String message) {
-        return new XmlRpcException(message);
+    /** {@code fault} with its default text. */
+    static XmlRpcException fault(RpcFault fault) {
+        return fault(fault, fault.text());
+    }
+
+    /** {@code fault}'s code with a text that says more than the default. */
+    static XmlRpcException fault(RpcFault fault, String text) {
+        return new XmlRpcException(fault.code(), text);
     }
 
     static byte[] base64(String text, String what) throws XmlRpcException {
         if (text == null || text.length() > 4096) {
-            throw fault(what + " must be base64");
+            throw fault(RpcFault.BAD_ARGUMENT, what + " must be base64");
         }
         try {
             return Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw fault(what + " must be base64");
+            throw fault(RpcFault.BAD_ARGUMENT, what + " must be base64");
         }
     }
 
@@ -40,7 +47,7 @@ final class ApiFaults {
         try {
             return new KeyId(hex);
         } catch (IllegalArgumentException e) {
-            throw fault("a key id is 32 lower-case hex digits");
+            throw fault(RpcFault.BAD_ARGUMENT, "a key id is 32 lower-case hex digits");
         }
     }
 
@@ -48,12 +55,12 @@ final class ApiFaults {
     static InetAddress address(Object value) throws XmlRpcException {
         if (!(value instanceof String text)
                 || !(IPV4.matcher(text).matches() || (text.indexOf(':') >= 0 && IPV6.matcher(text).matches()))) {
-            throw fault("an address is an IPv4 or IPv6 literal");
+            throw fault(RpcFault.BAD_ARGUMENT, "an address is an IPv4 or IPv6 literal");
         }
         try {
             return InetAddress.getByName(text); // a literal: no DNS lookup
         } catch (UnknownHostException e) {
-            throw fault("an address is an IPv4 or IPv6 literal");
+            throw fault(RpcFault.BAD_ARGUMENT, "an address is an IPv4 or IPv6 literal");
         }
     }
 
@@ -61,12 +68,12 @@ final class ApiFaults {
     static PublicKey tlsPublicKey(String base64) throws XmlRpcException {
         byte[] der = base64(base64, "the TLS public key");
         if (der.length == 0 || der.length > MAX_TLS_KEY_BYTES) {
-            throw fault("the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)");
+            throw fault(RpcFault.BAD_ARGUMENT, "the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)");
         }
         try {
             return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
         } catch (Exception e) {
-            throw fault("the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)");
+            throw fault(RpcFault.BAD_ARGUMENT, "the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)");
         }
     }
 
@@ -76,7 +83,7 @@ final class ApiFaults {
                     + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
         } catch (CertificateEncodingException e) {
-            throw fault("cannot encode the certificate");
+            throw fault(RpcFault.SERVER_ERROR, "cannot encode the certificate");
         }
     }
 }
