@@ -24,6 +24,7 @@ import java.util.Optional;
 import net.zcc.agent.keys.PeerKey;
 import net.zcc.agent.noise.NoiseKeyPair;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
 
 /**
  * Who this host is to the key server, kept in an owner-only directory (default

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import net.zcc.contract.ClientIdentity;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
 import net.zcc.contract.rpc.RpcFault;
 import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.servicefile.HostLiteral;

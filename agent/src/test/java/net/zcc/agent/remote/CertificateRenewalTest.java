@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.zcc.contract.pem.Pem;
 import net.zcc.contract.rpc.RpcMethods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

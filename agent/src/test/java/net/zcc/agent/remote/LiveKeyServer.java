@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import net.zcc.agent.cli.ZccTool;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.api.Admin;

@@ -2,7 +2,6 @@ package net.zcc.keyserver.admin;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,12 +42,12 @@ public final class PrivateFiles {
         }
     }
 
-    /** Writes {@code text} to {@code file} atomically with mode {@code perms}, replacing any old file. */
-    public static void write(Path file, String text, Set<PosixFilePermission> perms) throws IOException {
+    /** Writes {@code content} to {@code file} atomically with mode {@code perms}, replacing any old file. */
+    public static void write(Path file, byte[] content, Set<PosixFilePermission> perms) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, ".tmp-", ".part", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            Files.write(tmp, content);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

@@ -1,15 +1,17 @@
 package net.zcc.keyserver.api;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
 import net.zcc.contract.rpc.RpcFault;
 import org.apache.xmlrpc.XmlRpcException;
 
@@ -79,10 +81,8 @@ final class ApiFaults {
 
     static String pem(X509Certificate cert) throws XmlRpcException {
         try {
-            return "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-        } catch (CertificateEncodingException e) {
+            return new String(Pem.certificate(cert), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
             throw fault(RpcFault.SERVER_ERROR, "cannot encode the certificate");
         }
     }

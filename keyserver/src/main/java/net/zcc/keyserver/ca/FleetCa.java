@@ -36,7 +36,7 @@ import java.util.Objects;
 import java.util.Set;
 import net.zcc.contract.ClientIdentity;
 import net.zcc.contract.KeyId;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import net.zcc.contract.pem.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -52,10 +52,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * The fleet certificate authority: an EC P-256 key and a self-signed CA certificate, kept as two
@@ -279,8 +277,8 @@ public final class FleetCa {
             X509Certificate cert = sign(b, pair.getPrivate());
             // Each file appears atomically; a crash between the two leaves one file, which
             // openOrCreate refuses rather than overwriting.
-            writeOwnerOnly(certFile, Pem.write(cert));
-            writeOwnerOnly(keyFile, Pem.write(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded())));
+            writeOwnerOnly(certFile, Pem.certificate(cert));
+            writeOwnerOnly(keyFile, Pem.encode(Pem.PRIVATE_KEY, pair.getPrivate().getEncoded()));
             return new FleetCa(pair.getPrivate(), cert, clock);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot create the fleet CA in " + dir, e);
@@ -290,17 +288,9 @@ public final class FleetCa {
     private static FleetCa load(Path keyFile, Path certFile, Clock clock) throws IOException {
         requireOwnerOnly(keyFile, false);
         requireOwnerOnly(certFile, false);
-        Object keyObj = Pem.read(keyFile);
-        Object certObj = Pem.read(certFile);
-        if (!(keyObj instanceof PrivateKeyInfo info)) {
-            throw new IOException(keyFile + " does not hold an unencrypted PKCS#8 private key");
-        }
-        if (!(certObj instanceof X509CertificateHolder holder)) {
-            throw new IOException(certFile + " does not hold an X.509 certificate");
-        }
+        PrivateKey key = Pem.ecPrivateKey(Files.readAllBytes(keyFile), keyFile.toString());
+        X509Certificate cert = Pem.certificate(Files.readAllBytes(certFile), certFile.toString());
         try {
-            PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
             cert.verify(cert.getPublicKey());
             if (cert.getBasicConstraints() < 0 || cert.getKeyUsage() == null || !cert.getKeyUsage()[5]) {
                 throw new IOException(certFile + " is not a CA certificate (basicConstraints CA, keyCertSign)");
@@ -351,10 +341,10 @@ public final class FleetCa {
         }
     }
 
-    private static void writeOwnerOnly(Path file, String text) throws IOException {
+    private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".pem", PosixFilePermissions.asFileAttribute(FILE_PERMS));
         try {
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            Files.write(tmp, content);
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

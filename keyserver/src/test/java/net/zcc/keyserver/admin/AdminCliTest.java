@@ -1,8 +1,5 @@
 package net.zcc.keyserver.admin;
 
-import net.zcc.contract.KeyId;
-import net.zcc.contract.rpc.RpcMethods;
-import net.zcc.keyserver.ca.Pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +17,9 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.ca.FleetCa;
@@ -58,7 +58,7 @@ class AdminCliTest {
 
         try (KeyServer server = new KeyServer(KeyServerConfig.defaults(home, "zcc", "correct horse battery".toCharArray()))) {
             server.start();
-            assertEquals(Pem.of(server.fleetCa().certificate()), Files.readString(home.resolve(PublicCaFile.NAME)));
+            assertEquals(new String(Pem.certificate(server.fleetCa().certificate()), StandardCharsets.US_ASCII), Files.readString(home.resolve(PublicCaFile.NAME)));
             String url = server.baseUri().toString();
 
             // The admin issues a token; a host enrolls with it, anonymously, as an agent would.
