@@ -13,6 +13,7 @@ import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import net.zcc.contract.files.OwnerOnlyFiles;
 import net.zcc.contract.pem.Pem;
 
 /**
@@ -53,7 +54,7 @@ public record AdminCredentials(PrivateKey key, X509Certificate certificate, X509
      */
     public static AdminCredentials load(Path dir) throws IOException {
         Path keyFile = dir.resolve(KEY_FILE);
-        PrivateFiles.requireOwnerOnly(keyFile, "admin private key");
+        OwnerOnlyFiles.requireFile(keyFile, "admin private key");
         return new AdminCredentials(Pem.ecPrivateKey(Files.readAllBytes(keyFile), keyFile.toString()),
                 certificate(dir.resolve(CERT_FILE)), certificate(dir.resolve(CA_FILE)));
     }
@@ -63,14 +64,14 @@ public record AdminCredentials(PrivateKey key, X509Certificate certificate, X509
      * existing admin.key: that would silently end someone's administrator access.
      */
     public void write(Path dir) throws IOException {
-        PrivateFiles.ensureDirectory(dir);
+        OwnerOnlyFiles.createDirectory(dir);
         Path keyFile = dir.resolve(KEY_FILE);
         if (Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(keyFile + " exists; choose another --out directory or move it away first");
         }
-        PrivateFiles.write(keyFile, Pem.encode(Pem.PRIVATE_KEY, key.getEncoded()), PrivateFiles.OWNER_ONLY);
-        PrivateFiles.write(dir.resolve(CERT_FILE), Pem.certificate(certificate), PrivateFiles.PUBLIC);
-        PrivateFiles.write(dir.resolve(CA_FILE), Pem.certificate(caCertificate), PrivateFiles.PUBLIC);
+        OwnerOnlyFiles.write(keyFile, Pem.encode(Pem.PRIVATE_KEY, key.getEncoded()));
+        OwnerOnlyFiles.write(dir.resolve(CERT_FILE), Pem.certificate(certificate), OwnerOnlyFiles.PUBLIC);
+        OwnerOnlyFiles.write(dir.resolve(CA_FILE), Pem.certificate(caCertificate), OwnerOnlyFiles.PUBLIC);
     }
 
     private static X509Certificate certificate(Path file) throws IOException {

@@ -3,6 +3,7 @@ package net.zcc.keyserver.admin;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import net.zcc.contract.files.OwnerOnlyFiles;
 import net.zcc.contract.pem.Pem;
 
 /**
@@ -23,6 +24,6 @@ public final class PublicCaFile {
 
     /** Writes {@code caCertificate} to {@code <home>/ca.crt} atomically. */
     public static void write(Path home, X509Certificate caCertificate) throws IOException {
-        PrivateFiles.write(home.resolve(NAME), Pem.certificate(caCertificate), PrivateFiles.OWNER_ONLY);
+        OwnerOnlyFiles.write(home.resolve(NAME), Pem.certificate(caCertificate));
     }
 }
