@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.zcc.contract.files.OwnerOnlyFiles;
-import net.zcc.servicefile.HostLiteral;
+import net.zcc.contract.net.IpLiteral;
 
 /**
  * Manual keying (PROTOCOL.md 4): pairwise session keys from a pre-shared key file.
@@ -105,6 +105,6 @@ public final class StaticKeySource implements KeySource {
 
     /** Formats a peer for messages, without DNS. */
     static String peerText(InetAddress peer) {
-        return peer == null ? "*" : HostLiteral.format(peer);
+        return peer == null ? "*" : IpLiteral.format(peer);
     }
 }

@@ -6,9 +6,9 @@ import java.util.Base64;
 import java.util.Optional;
 import net.zcc.agent.keys.PeerDirectory;
 import net.zcc.agent.keys.PeerKey;
+import net.zcc.contract.net.IpLiteral;
 import net.zcc.contract.rpc.RpcFault;
 import net.zcc.contract.rpc.RpcMethods;
-import net.zcc.servicefile.HostLiteral;
 
 /**
  * {@link PeerDirectory} over {@code Keys.lookup(address, "x25519")}: the fault
@@ -27,7 +27,7 @@ final class DirectoryClient implements PeerDirectory {
     public Optional<PeerKey> lookup(InetAddress peer) throws IOException {
         Object answer;
         try {
-            answer = client.call(RpcMethods.KEYS_LOOKUP, HostLiteral.format(peer), RpcMethods.X25519_SCHEME);
+            answer = client.call(RpcMethods.KEYS_LOOKUP, IpLiteral.format(peer), RpcMethods.X25519_SCHEME);
         } catch (KeyServerFault f) {
             if (RpcFault.NO_KEY.is(f.faultCode())) {
                 return Optional.empty();

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import net.zcc.contract.ClientIdentity;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.net.IpLiteral;
 import net.zcc.contract.pem.Pem;
 import net.zcc.contract.rpc.RpcFault;
 import net.zcc.contract.rpc.RpcMethods;
-import net.zcc.servicefile.HostLiteral;
 
 /**
  * The host's side of enrollment, both anonymous calls: {@code Enroll.request} (one-time token,
@@ -52,7 +52,7 @@ public final class Enrollment implements AutoCloseable {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("a host enrolls with at least one address");
         }
-        Object[] literals = addresses.stream().map(HostLiteral::format).toArray();
+        Object[] literals = addresses.stream().map(IpLiteral::format).toArray();
         Base64.Encoder b64 = Base64.getEncoder();
         Object id = anonymous.call(RpcMethods.ENROLL_REQUEST, token, b64.encodeToString(identity.staticKey().bytes()), literals,
                 b64.encodeToString(identity.tlsPublicKey().getEncoded()));

@@ -2,15 +2,14 @@ package net.zcc.keyserver.api;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.regex.Pattern;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.net.IpLiteral;
 import net.zcc.contract.pem.Pem;
 import net.zcc.contract.rpc.RpcFault;
 import org.apache.xmlrpc.XmlRpcException;
@@ -18,8 +17,6 @@ import org.apache.xmlrpc.XmlRpcException;
 /** Argument parsing and fault making shared by the handlers. Fault texts never echo secrets. */
 final class ApiFaults {
 
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final int MAX_TLS_KEY_BYTES = 1024;
 
     private ApiFaults() { }
@@ -55,15 +52,14 @@ final class ApiFaults {
 
     /** Parses an IP literal without ever resolving a name. */
     static InetAddress address(Object value) throws XmlRpcException {
-        if (!(value instanceof String text)
-                || !(IPV4.matcher(text).matches() || (text.indexOf(':') >= 0 && IPV6.matcher(text).matches()))) {
-            throw fault(RpcFault.BAD_ARGUMENT, "an address is an IPv4 or IPv6 literal");
-        }
         try {
-            return InetAddress.getByName(text); // a literal: no DNS lookup
-        } catch (UnknownHostException e) {
-            throw fault(RpcFault.BAD_ARGUMENT, "an address is an IPv4 or IPv6 literal");
+            if (value instanceof String text) {
+                return IpLiteral.parse(text);
+            }
+        } catch (IllegalArgumentException e) {
+            // the same fault as for a value that is no string at all
         }
+        throw fault(RpcFault.BAD_ARGUMENT, "an address is an IPv4 or IPv6 literal");
     }
 
     /** An EC (P-256) public key in X.509 SubjectPublicKeyInfo form, base64. */
