@@ -20,6 +20,7 @@ import net.zcc.keyserver.admin.AdminsFile;
 import net.zcc.keyserver.admin.PublicCaFile;
 import net.zcc.keyserver.api.ApiContext;
 import net.zcc.keyserver.api.ApiHandlers;
+import net.zcc.keyserver.api.HostAccess;
 import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.relay.Relay;
 import net.zcc.keyserver.relay.RelayPollServlet;

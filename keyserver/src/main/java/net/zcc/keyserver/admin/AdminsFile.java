@@ -21,7 +21,7 @@ import net.zcc.contract.files.OwnerOnlyFiles;
  * because whoever can write it can make themselves an administrator.
  *
  * <p>Written by {@code zcc-keyserver admin-init} (append only), read by the key server at start
- * and again whenever it changes ({@link net.zcc.keyserver.AdminSet}).
+ * and again whenever it changes (the key server's {@code AdminSet}).
  */
 public final class AdminsFile {
 

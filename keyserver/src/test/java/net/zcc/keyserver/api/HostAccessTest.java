@@ -1,4 +1,4 @@
-package net.zcc.keyserver;
+package net.zcc.keyserver.api;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
