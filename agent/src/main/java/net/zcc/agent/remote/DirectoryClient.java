@@ -12,8 +12,9 @@ import net.zcc.contract.rpc.RpcMethods;
 
 /**
  * {@link PeerDirectory} over {@code Keys.lookup(address, "x25519")}: the fault
- * {@link RpcFault#NO_KEY} (unknown address, host not approved or revoked) is an empty answer; any other failure is an IOException,
- * so NoiseKeySource can tell "no such peer" from "directory unreachable".
+ * {@link RpcFault#NO_KEY} (unknown address, host not approved or revoked) is an empty answer; any
+ * other failure is an IOException, so NoiseKeySource can tell "no such peer" from "directory
+ * unreachable".
  */
 final class DirectoryClient implements PeerDirectory {
 
@@ -35,7 +36,8 @@ final class DirectoryClient implements PeerDirectory {
             throw f;
         }
         if (!(answer instanceof String base64)) {
-            throw new IOException(RpcMethods.KEYS_LOOKUP + ": the key server answered a " + typeOf(answer) + ", not a key");
+            throw new IOException(RpcMethods.KEYS_LOOKUP + ": the key server answered a " + typeOf(answer)
+                    + ", not a key");
         }
         try {
             return Optional.of(PeerKey.of(Base64.getDecoder().decode(base64)));

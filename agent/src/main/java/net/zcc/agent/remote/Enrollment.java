@@ -54,8 +54,8 @@ public final class Enrollment implements AutoCloseable {
         }
         Object[] literals = addresses.stream().map(IpLiteral::format).toArray();
         Base64.Encoder b64 = Base64.getEncoder();
-        Object id = anonymous.call(RpcMethods.ENROLL_REQUEST, token, b64.encodeToString(identity.staticKey().bytes()), literals,
-                b64.encodeToString(identity.tlsPublicKey().getEncoded()));
+        Object id = anonymous.call(RpcMethods.ENROLL_REQUEST, token, b64.encodeToString(identity.staticKey().bytes()),
+                literals, b64.encodeToString(identity.tlsPublicKey().getEncoded()));
         if (!identity.keyId().equals(id)) {
             throw new IOException(RpcMethods.ENROLL_REQUEST + ": the key server registered key id " + printable(id)
                     + ", not this host's " + identity.keyId());

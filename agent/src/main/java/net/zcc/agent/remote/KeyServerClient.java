@@ -41,8 +41,8 @@ import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
  * directory and presents it from the next new TLS connection on, without a restart.
  *
  * <p>Hardening against a hostile or impersonated server (CVE-2019-17570): extensions off, responses
- * read by the contract's {@link net.zcc.contract.rpc.MethodResponseReader} (the specification's value types only, faults
- * as code and text only, DOCTYPE refused), bounded in size and time
+ * read by the contract's {@link net.zcc.contract.rpc.MethodResponseReader} (the specification's value
+ * types only, faults as code and text only, DOCTYPE refused), bounded in size and time
  * ({@link Bounded}). Call {@link SerialFilter#denyAll()} at process start as well. Thread-safe.
  */
 public final class KeyServerClient implements AutoCloseable {

@@ -25,7 +25,7 @@ public final class KeyServerFault extends IOException {
         return method;
     }
 
-    /** The server's fault code: one of {@link net.zcc.contract.rpc.RpcFault}'s, or 0 from the XML-RPC library itself. */
+    /** The server's fault code: an {@link net.zcc.contract.rpc.RpcFault}'s, or 0 from the XML-RPC library itself. */
     public int faultCode() {
         return faultCode;
     }

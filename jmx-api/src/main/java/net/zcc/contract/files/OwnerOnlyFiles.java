@@ -92,7 +92,8 @@ public final class OwnerOnlyFiles {
     /** Replaces {@code file} atomically and durably with {@code content}, mode {@code mode}. */
     public static void write(Path file, byte[] content, Set<PosixFilePermission> mode) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(content);

@@ -130,7 +130,8 @@ public final class MethodResponseReader {
     private static Element only(Element parent, String name) {
         List<Element> c = parent.children();
         if (c.size() != 1 || (name != null && !c.get(0).name().equals(name))) {
-            throw malformed("<" + parent.name() + "> holds exactly one " + (name == null ? "element" : "<" + name + ">"));
+            String what = name == null ? "element" : "<" + name + ">";
+            throw malformed("<" + parent.name() + "> holds exactly one " + what);
         }
         blank(parent);
         return c.get(0);

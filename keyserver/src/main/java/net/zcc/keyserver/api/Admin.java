@@ -64,7 +64,8 @@ public class Admin {
         KeyId id = authorised(keyId);
         HostPublicKey key = key(id, scheme, base64);
         if (RpcMethods.X25519_SCHEME.equals(scheme) && !KeyId.of(key.publicKey()).equals(id)) {
-            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, "the x25519 key must be the static key the key id is derived from");
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT,
+                    "the x25519 key must be the static key the key id is derived from");
         }
         try {
             ctx.hosts().addKey(key, ctx.clock().instant());
@@ -130,7 +131,8 @@ public class Admin {
      */
     private static void refuseStaticKey(String scheme) throws XmlRpcException {
         if (RpcMethods.X25519_SCHEME.equals(scheme)) {
-            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, "the x25519 key is the host's enrolled static key and cannot be changed");
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT,
+                    "the x25519 key is the host's enrolled static key and cannot be changed");
         }
     }
 

@@ -18,6 +18,8 @@ import org.apache.xmlrpc.XmlRpcException;
 final class ApiFaults {
 
     private static final int MAX_TLS_KEY_BYTES = 1024;
+    private static final String NOT_AN_EC_KEY =
+            "the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)";
 
     private ApiFaults() { }
 
@@ -66,12 +68,12 @@ final class ApiFaults {
     static PublicKey tlsPublicKey(String base64) throws XmlRpcException {
         byte[] der = base64(base64, "the TLS public key");
         if (der.length == 0 || der.length > MAX_TLS_KEY_BYTES) {
-            throw fault(RpcFault.BAD_ARGUMENT, "the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)");
+            throw fault(RpcFault.BAD_ARGUMENT, NOT_AN_EC_KEY);
         }
         try {
             return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
         } catch (Exception e) {
-            throw fault(RpcFault.BAD_ARGUMENT, "the TLS public key must be an EC public key (X.509 SubjectPublicKeyInfo, base64)");
+            throw fault(RpcFault.BAD_ARGUMENT, NOT_AN_EC_KEY);
         }
     }
 

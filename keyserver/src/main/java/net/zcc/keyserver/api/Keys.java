@@ -22,7 +22,10 @@ public class Keys {
         this.ctx = Objects.requireNonNull(ctx);
     }
 
-    /** The seed's lookup: the base64 public key for an approved host's address and scheme, or fault {@link RpcFault#NO_KEY}. */
+    /**
+     * The seed's lookup: the base64 public key for an approved host's address and scheme, or fault
+     * {@link RpcFault#NO_KEY}.
+     */
     public String lookup(String address, String scheme) throws XmlRpcException {
         Optional<HostPublicKey> key;
         try {
