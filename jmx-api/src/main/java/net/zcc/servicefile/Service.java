@@ -2,6 +2,7 @@ package net.zcc.servicefile;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import net.zcc.contract.net.IpLiteral;
 
 /**
  * One protected TCP service: the seed's six required attributes plus the optional ones.
@@ -48,7 +49,7 @@ public record Service(
 
     /** The host as written in files and rules: the canonical literal, no brackets, no zone. */
     public String hostLiteral() {
-        return HostLiteral.format(host);
+        return IpLiteral.format(host);
     }
 
     public Service withEncrypt(boolean on) {
@@ -59,7 +60,7 @@ public record Service(
     public record Key(InetAddress host, int port, Role role) {
         @Override
         public String toString() {
-            return HostLiteral.format(host) + " port " + port + " type " + role.xml();
+            return IpLiteral.format(host) + " port " + port + " type " + role.xml();
         }
     }
 }

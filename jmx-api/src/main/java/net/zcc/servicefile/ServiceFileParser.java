@@ -14,6 +14,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import net.zcc.contract.net.IpLiteral;
 
 /**
  * Reads the XML service file.
@@ -252,7 +253,7 @@ public final class ServiceFileParser {
             }
             int before = problems.size();
             String name = check(at, label, () -> ServiceRules.name(a.get("name")));
-            var host = check(at, label, () -> HostLiteral.parse(a.get("host").trim()));
+            var host = check(at, label, () -> IpLiteral.parseHost(a.get("host").trim()));
             Integer port = check(at, label, () -> ServiceRules.port(a.get("port")));
             Role role = check(at, label, () -> ServiceRules.role(a.get("type")));
             String scheme = check(at, label, () -> ServiceRules.scheme(a.get("scheme"), knownSchemes));

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.admin.AdminsFile;
-import net.zcc.keyserver.store.KeyId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

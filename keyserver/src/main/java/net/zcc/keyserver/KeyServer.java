@@ -15,10 +15,12 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.zcc.contract.relay.RelayWire;
 import net.zcc.keyserver.admin.AdminsFile;
 import net.zcc.keyserver.admin.PublicCaFile;
 import net.zcc.keyserver.api.ApiContext;
 import net.zcc.keyserver.api.ApiHandlers;
+import net.zcc.keyserver.api.HostAccess;
 import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.relay.Relay;
 import net.zcc.keyserver.relay.RelayPollServlet;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The key server, wired: Derby store, fleet CA, server TLS identity, XML-RPC with mutual TLS
  * ({@code Enroll.*} anonymous, everything else needs a fleet client certificate whose host is
- * APPROVED, {@code Admin.*} an admin key id), the relay at {@value #RELAY_POLL} and
- * {@value #RELAY_SEND}/&lt;key id&gt;, and a periodic sweep (relay expiry, spent enrollment tokens).
+ * APPROVED, {@code Admin.*} an admin key id), the relay at {@value RelayWire#POLL_PATH} and
+ * {@value RelayWire#SEND_PATH}/&lt;key id&gt;, and a periodic sweep (relay expiry, spent enrollment tokens).
  * {@code Admin.revoke} ends the host's waiting relay poll (403) and drops its mailbox at once.
  *
  * <p>{@link #start()} starts the parts in that order; {@link #stop()} stops them in reverse
@@ -47,10 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyServer implements AutoCloseable {
 
-    /** The relay's long-poll path. */
-    public static final String RELAY_POLL = "/relay/poll";
-    /** The relay's send path prefix. */
-    public static final String RELAY_SEND = "/relay/send";
     private static final Logger LOG = LoggerFactory.getLogger(KeyServer.class);
     /** The fleet CA certificate (public), written into the home at every start. */
     public static final String PUBLIC_CA_FILE = PublicCaFile.NAME;
@@ -112,7 +110,7 @@ public final class KeyServer implements AutoCloseable {
             });
             long every = config.sweepInterval().toMillis();
             sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
-            LOG.info("key server serving on {} (relay at {}, {})", rpc.uri(), RELAY_POLL, RELAY_SEND);
+            LOG.info("key server serving on {} (relay at {}, {})", rpc.uri(), RelayWire.POLL_PATH, RelayWire.SEND_PATH);
         } catch (Exception | Error e) {
             try {
                 stop();
@@ -138,9 +136,9 @@ public final class KeyServer implements AutoCloseable {
         ServletHolder poll = new ServletHolder(
                 new RelayPollServlet(relay, relayAccess, config.clock(), config.pollTimeout()));
         poll.setAsyncSupported(true);
-        context.addServlet(poll, RELAY_POLL);
+        context.addServlet(poll, RelayWire.POLL_PATH);
         context.addServlet(new ServletHolder(new RelaySendServlet(relay, relayAccess, config.clock())),
-                RELAY_SEND + "/*");
+                RelayWire.SEND_PATH + "/*");
     }
 
     /**

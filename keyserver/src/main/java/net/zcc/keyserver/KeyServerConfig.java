@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.relay.RelayLimits;
 import net.zcc.keyserver.rpc.RpcLimits;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * Everything {@link KeyServer} needs to start.

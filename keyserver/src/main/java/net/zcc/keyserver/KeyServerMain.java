@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.net.IpLiteral;
 import net.zcc.keyserver.admin.AdminCli;
 import net.zcc.keyserver.admin.AdminInit;
 import net.zcc.keyserver.admin.AdminsFile;
-import net.zcc.keyserver.store.KeyId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,10 +127,19 @@ public final class KeyServerMain implements Callable<Integer> {
 
     private InetAddress literal(String option, String text) {
         try {
-            return IpLiteral.parse(text);
+            return ipLiteral(text);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * An IP literal, never a name: the bound address and the certificate's SANs must not depend on
+     * DNS. On the command line an IPv6 literal may be bracketed as in a URL.
+     */
+    static InetAddress ipLiteral(String text) {
+        boolean bracketed = text.startsWith("[") && text.endsWith("]");
+        return IpLiteral.parse(bracketed ? text.substring(1, text.length() - 1) : text);
     }
 
     private char[] password() throws java.io.IOException {

@@ -11,10 +11,10 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
-import net.zcc.keyserver.ca.ClientIdentity;
+import net.zcc.contract.ClientIdentity;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.ca.RevocationCheck;
 import net.zcc.keyserver.relay.RequesterId;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * Who may use the relay: the host named by the verified fleet client certificate, while approved.

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.admin.AdminsFile;
-import net.zcc.keyserver.store.KeyId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

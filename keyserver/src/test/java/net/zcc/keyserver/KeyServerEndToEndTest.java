@@ -25,14 +25,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
+import net.zcc.contract.rpc.RpcFault;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.api.Admin;
 import net.zcc.keyserver.api.Enroll;
-import net.zcc.keyserver.api.Keys;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.relay.Delivered;
 import net.zcc.keyserver.relay.RelaySendServlet;
-import net.zcc.keyserver.relay.RelayWire;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TestClock;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.XmlRpcException;
@@ -52,7 +52,7 @@ class KeyServerEndToEndTest {
 
     private static final Duration WAIT = TlsClients.TIMEOUT;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String X25519 = Keys.STATIC_KEY_SCHEME;
+    private static final String X25519 = RpcMethods.X25519_SCHEME;
 
     @TempDir
     Path home;
@@ -103,7 +103,7 @@ class KeyServerEndToEndTest {
     }
 
     private static KeyId enroll(XmlRpcClient anonymous, String token, TestHost h) throws Exception {
-        h.id = new KeyId((String) anonymous.execute("Enroll.request",
+        h.id = new KeyId((String) anonymous.execute(RpcMethods.ENROLL_REQUEST,
                 new Object[] {token, h.x25519B64(), new Object[] {h.address}, h.tlsB64()}));
         return h.id;
     }
@@ -112,7 +112,7 @@ class KeyServerEndToEndTest {
     private static void join(KeyServer server, XmlRpcClient admin, XmlRpcClient anonymous, TestHost h)
             throws Exception {
         enroll(anonymous, token(admin, 600), h);
-        assertEquals(true, admin.execute("Admin.approve", new Object[] {h.id.hex()}));
+        assertEquals(true, admin.execute(RpcMethods.ADMIN_APPROVE, new Object[] {h.id.hex()}));
         h.ctx = fetchCertificate(anonymous, server.fleetCa(), h);
     }
 
@@ -135,55 +135,59 @@ class KeyServerEndToEndTest {
             TestHost c = new TestHost("198.18.10.3");
             XmlRpcException reused = assertThrows(XmlRpcException.class, () -> enroll(anonymous, tokenA, c));
             assertTrue(reused.getMessage().contains("token refused"), reused.getMessage());
+            assertEquals(RpcFault.TOKEN_REFUSED.code(), reused.code, "clients tell faults apart by code");
             String shortLived = token(admin, 1);
             clock.advance(Duration.ofSeconds(1));
             XmlRpcException expired = assertThrows(XmlRpcException.class, () -> enroll(anonymous, shortLived, c));
             assertTrue(expired.getMessage().contains("token refused"), expired.getMessage());
 
             // Non-admins (anonymous) cannot use Admin.*; other schemes are added by the admin.
-            assertThrows(XmlRpcException.class, () -> anonymous.execute("Admin.approve", new Object[] {a.id.hex()}));
+            assertThrows(XmlRpcException.class, () -> anonymous.execute(RpcMethods.ADMIN_APPROVE, new Object[] {a.id.hex()}));
             byte[] keyA = random32();
             byte[] keyB = random32();
-            assertEquals(true, admin.execute("Admin.addKey", new Object[] {a.id.hex(), "chacha20", b64(keyA)}));
-            assertEquals(true, admin.execute("Admin.addKey", new Object[] {b.id.hex(), "chacha20", b64(keyB)}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_ADD_KEY, new Object[] {a.id.hex(), "chacha20", b64(keyA)}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_ADD_KEY, new Object[] {b.id.hex(), "chacha20", b64(keyB)}));
             // The enrolled static key is stored under "x25519" and cannot be replaced or removed.
             XmlRpcException foreign = assertThrows(XmlRpcException.class,
-                    () -> admin.execute("Admin.addKey", new Object[] {a.id.hex(), X25519, b64(keyA)}));
+                    () -> admin.execute(RpcMethods.ADMIN_ADD_KEY, new Object[] {a.id.hex(), X25519, b64(keyA)}));
             assertTrue(foreign.getMessage().contains("derived from"), foreign.getMessage());
             XmlRpcException twice = assertThrows(XmlRpcException.class,
-                    () -> admin.execute("Admin.addKey", new Object[] {a.id.hex(), X25519, a.x25519B64()}));
+                    () -> admin.execute(RpcMethods.ADMIN_ADD_KEY, new Object[] {a.id.hex(), X25519, a.x25519B64()}));
             assertTrue(twice.getMessage().contains("already has a key"), twice.getMessage());
+            assertEquals(RpcFault.ALREADY_REGISTERED.code(), twice.code);
             XmlRpcException fixed = assertThrows(XmlRpcException.class,
-                    () -> admin.execute("Admin.modifyKey", new Object[] {a.id.hex(), X25519, b64(keyA)}));
+                    () -> admin.execute(RpcMethods.ADMIN_MODIFY_KEY, new Object[] {a.id.hex(), X25519, b64(keyA)}));
             assertTrue(fixed.getMessage().contains("enrolled static key"), fixed.getMessage());
             assertThrows(XmlRpcException.class,
-                    () -> admin.execute("Admin.deleteKey", new Object[] {a.id.hex(), X25519}));
+                    () -> admin.execute(RpcMethods.ADMIN_DELETE_KEY, new Object[] {a.id.hex(), X25519}));
 
             // Before approval: no lookup result (not even the static key), no certificate.
             for (String scheme : List.of("chacha20", X25519)) {
                 XmlRpcException noKey = assertThrows(XmlRpcException.class,
-                        () -> admin.execute("Keys.lookup", new Object[] {b.address, scheme}));
+                        () -> admin.execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, scheme}));
                 assertTrue(noKey.getMessage().contains("no key"), noKey.getMessage());
+                assertEquals(RpcFault.NO_KEY.code(), noKey.code);
             }
-            assertThrows(XmlRpcException.class,
-                    () -> anonymous.execute("Enroll.certificate", new Object[] {a.id.hex(), a.tlsB64()}));
+            XmlRpcException unapproved = assertThrows(XmlRpcException.class,
+                    () -> anonymous.execute(RpcMethods.ENROLL_CERTIFICATE, new Object[] {a.id.hex(), a.tlsB64()}));
+            assertEquals(RpcFault.NOT_APPROVED.code(), unapproved.code);
 
-            assertEquals(true, admin.execute("Admin.approve", new Object[] {a.id.hex()}));
-            assertEquals(true, admin.execute("Admin.approve", new Object[] {b.id.hex()}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_APPROVE, new Object[] {a.id.hex()}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_APPROVE, new Object[] {b.id.hex()}));
 
             // A wrong TLS key gets no certificate; the right one does.
             TestHost impostor = new TestHost("198.18.10.9");
             assertThrows(XmlRpcException.class,
-                    () -> anonymous.execute("Enroll.certificate", new Object[] {a.id.hex(), impostor.tlsB64()}));
+                    () -> anonymous.execute(RpcMethods.ENROLL_CERTIFICATE, new Object[] {a.id.hex(), impostor.tlsB64()}));
             a.ctx = fetchCertificate(anonymous, server.fleetCa(), a);
             b.ctx = fetchCertificate(anonymous, server.fleetCa(), b);
 
             // With its certificate, A looks up B's keys: the Noise static key under "x25519".
             XmlRpcClient hostA = TlsClients.xmlRpc(server.rpcUri(), a.ctx);
             XmlRpcClient hostB = TlsClients.xmlRpc(server.rpcUri(), b.ctx);
-            assertEquals(b.x25519B64(), hostA.execute("Keys.lookup", new Object[] {b.address, X25519}));
-            assertEquals(b64(keyB), hostA.execute("Keys.lookup", new Object[] {b.address, "chacha20"}));
-            assertThrows(XmlRpcException.class, () -> hostA.execute("Admin.revoke", new Object[] {b.id.hex()}));
+            assertEquals(b.x25519B64(), hostA.execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, X25519}));
+            assertEquals(b64(keyB), hostA.execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, "chacha20"}));
+            assertThrows(XmlRpcException.class, () -> hostA.execute(RpcMethods.ADMIN_REVOKE, new Object[] {b.id.hex()}));
 
             // The relay: B long-polls, A sends with its static key in front, B gets both.
             HttpClient httpA = TlsClients.http(a.ctx);
@@ -193,9 +197,9 @@ class KeyServerEndToEndTest {
             assertEquals(204, send(httpA, server, b.id, RelayWire.sendBody(a.x25519, message)).statusCode());
             HttpResponse<byte[]> got = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(200, got.statusCode());
-            List<Delivered> frames = RelayWire.decode(got.body());
+            List<RelayWire.Frame> frames = RelayWire.decode(got.body());
             assertEquals(1, frames.size());
-            assertEquals(a.id, frames.get(0).from());
+            assertEquals(a.id, KeyId.of(frames.get(0).senderKey()));
             assertArrayEquals(a.x25519, frames.get(0).senderKey());
             assertArrayEquals(message, frames.get(0).message());
 
@@ -210,19 +214,20 @@ class KeyServerEndToEndTest {
             assertEquals(1, server.relay().pendingMessages(a.id));
 
             // Revoke A: its lookups, polls and sends are refused with 403; B is still served.
-            assertEquals(true, admin.execute("Admin.revoke", new Object[] {a.id.hex()}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_REVOKE, new Object[] {a.id.hex()}));
             assertEquals(0, server.relay().pendingMessages(a.id), "A's mailbox dropped at revocation");
             assertRefusedEverywhere(server, a, b);
             XmlRpcException aGone = assertThrows(XmlRpcException.class,
-                    () -> hostB.execute("Keys.lookup", new Object[] {a.address, X25519}));
+                    () -> hostB.execute(RpcMethods.KEYS_LOOKUP, new Object[] {a.address, X25519}));
             assertTrue(aGone.getMessage().contains("no key"), aGone.getMessage());
-            assertEquals(b.x25519B64(), hostB.execute("Keys.lookup", new Object[] {b.address, X25519}));
+            assertEquals(b.x25519B64(), hostB.execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, X25519}));
             HttpResponse<byte[]> emptyPoll = poll(httpB, server).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(200, emptyPoll.statusCode());
             assertEquals(0, emptyPoll.body().length);
             // A revoked host gets no new certificate either.
-            assertThrows(XmlRpcException.class,
-                    () -> anonymous.execute("Enroll.certificate", new Object[] {a.id.hex(), a.tlsB64()}));
+            XmlRpcException revoked = assertThrows(XmlRpcException.class,
+                    () -> anonymous.execute(RpcMethods.ENROLL_CERTIFICATE, new Object[] {a.id.hex(), a.tlsB64()}));
+            assertEquals(RpcFault.NOT_APPROVED.code(), revoked.code);
         }
     }
 
@@ -241,13 +246,13 @@ class KeyServerEndToEndTest {
             HttpClient httpB = TlsClients.http(b.ctx);
             // Put A's "approved" answer into HostAccess's cache (2 s TTL): revocation must not wait for it.
             XmlRpcClient hostA = TlsClients.xmlRpc(server.rpcUri(), a.ctx);
-            assertEquals(b.x25519B64(), hostA.execute("Keys.lookup", new Object[] {b.address, X25519}));
+            assertEquals(b.x25519B64(), hostA.execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, X25519}));
 
             CompletableFuture<HttpResponse<byte[]>> waiting = poll(httpA, server);
             awaitWaitingPoll(server, a.id);
             assertFalse(waiting.isDone());
             long t0 = System.nanoTime();
-            assertEquals(true, admin.execute("Admin.revoke", new Object[] {a.id.hex()}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_REVOKE, new Object[] {a.id.hex()}));
             HttpResponse<byte[]> answer = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(403, answer.statusCode());
@@ -257,7 +262,7 @@ class KeyServerEndToEndTest {
             assertRefusedEverywhere(server, a, b);
             // B is still served.
             assertEquals(b.x25519B64(), TlsClients.xmlRpc(server.rpcUri(), b.ctx)
-                    .execute("Keys.lookup", new Object[] {b.address, X25519}));
+                    .execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, X25519}));
         }
     }
 
@@ -272,13 +277,13 @@ class KeyServerEndToEndTest {
             second.start();
             XmlRpcClient admin = admin(second);
             XmlRpcClient anonymous = anonymous(second);
-            assertEquals(true, admin.execute("Admin.approve", new Object[] {h.id.hex()}));
+            assertEquals(true, admin.execute(RpcMethods.ADMIN_APPROVE, new Object[] {h.id.hex()}));
             TestHost other = new TestHost("198.18.30.2");
             assertThrows(XmlRpcException.class,
-                    () -> anonymous.execute("Enroll.certificate", new Object[] {h.id.hex(), other.tlsB64()}));
+                    () -> anonymous.execute(RpcMethods.ENROLL_CERTIFICATE, new Object[] {h.id.hex(), other.tlsB64()}));
             h.ctx = fetchCertificate(anonymous, second.fleetCa(), h);
             XmlRpcClient host = TlsClients.xmlRpc(second.rpcUri(), h.ctx);
-            assertEquals(h.x25519B64(), host.execute("Keys.lookup", new Object[] {h.address, X25519}));
+            assertEquals(h.x25519B64(), host.execute(RpcMethods.KEYS_LOOKUP, new Object[] {h.address, X25519}));
         }
     }
 
@@ -304,6 +309,7 @@ class KeyServerEndToEndTest {
             XmlRpcException reused = assertThrows(XmlRpcException.class,
                     () -> enroll.request(used, g.x25519B64(), new Object[] {g.address}, g.tlsB64()));
             assertTrue(reused.getMessage().contains("token refused"), reused.getMessage());
+            assertEquals(RpcFault.TOKEN_REFUSED.code(), reused.code, "clients tell faults apart by code");
             enroll.request(live, g.x25519B64(), new Object[] {g.address}, g.tlsB64());
             server.sweep();
             assertEquals(0, server.api().tokens().stored());
@@ -317,7 +323,7 @@ class KeyServerEndToEndTest {
         assertEquals(403, poll(httpA, server).get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
         assertEquals(403, send(httpA, server, b.id, RelayWire.sendBody(a.x25519, new byte[] {7})).statusCode());
         XmlRpcClient hostA = TlsClients.xmlRpc(server.rpcUri(), a.ctx);
-        assertThrows(XmlRpcException.class, () -> hostA.execute("Keys.lookup", new Object[] {b.address, X25519}));
+        assertThrows(XmlRpcException.class, () -> hostA.execute(RpcMethods.KEYS_LOOKUP, new Object[] {b.address, X25519}));
     }
 
     private static void awaitWaitingPoll(KeyServer server, KeyId host) throws InterruptedException {
@@ -335,27 +341,27 @@ class KeyServerEndToEndTest {
     }
 
     private static CompletableFuture<HttpResponse<byte[]>> poll(HttpClient http, KeyServer server) {
-        return http.sendAsync(HttpRequest.newBuilder(server.baseUri().resolve(KeyServer.RELAY_POLL))
+        return http.sendAsync(HttpRequest.newBuilder(server.baseUri().resolve(RelayWire.POLL_PATH))
                 .timeout(Duration.ofSeconds(25)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static HttpResponse<byte[]> send(HttpClient http, KeyServer server, KeyId to, byte[] body)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(server.baseUri().resolve(KeyServer.RELAY_SEND + "/" + to.hex()))
+        return http.send(HttpRequest.newBuilder(server.baseUri().resolve(RelayWire.sendPath(to)))
                 .timeout(WAIT).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @SuppressWarnings("unchecked")
     private static String token(XmlRpcClient admin, int seconds) throws Exception {
-        Map<String, Object> t = (Map<String, Object>) admin.execute("Admin.issueToken", new Object[] {seconds});
+        Map<String, Object> t = (Map<String, Object>) admin.execute(RpcMethods.ADMIN_ISSUE_TOKEN, new Object[] {seconds});
         return (String) t.get("token");
     }
 
     @SuppressWarnings("unchecked")
     private static SSLContext fetchCertificate(XmlRpcClient anonymous, FleetCa ca, TestHost h) throws Exception {
-        Map<String, Object> r = (Map<String, Object>) anonymous.execute("Enroll.certificate",
+        Map<String, Object> r = (Map<String, Object>) anonymous.execute(RpcMethods.ENROLL_CERTIFICATE,
                 new Object[] {h.id.hex(), h.tlsB64()});
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         X509Certificate cert = (X509Certificate) cf.generateCertificate(

@@ -35,10 +35,10 @@ class KeyServerMainTest {
 
     @Test
     void ipLiteralsParseWithoutNameLookups() throws Exception {
-        assertEquals(InetAddress.getByName("127.0.0.2"), IpLiteral.parse("127.0.0.2"));
-        assertEquals(InetAddress.getByName("2001:2::1"), IpLiteral.parse("[2001:2::1]"));
-        assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse("example.invalid"));
-        assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse("1.2.3"));
+        assertEquals(InetAddress.getByName("127.0.0.2"), KeyServerMain.ipLiteral("127.0.0.2"));
+        assertEquals(InetAddress.getByName("2001:2::1"), KeyServerMain.ipLiteral("[2001:2::1]"));
+        assertThrows(IllegalArgumentException.class, () -> KeyServerMain.ipLiteral("example.invalid"));
+        assertThrows(IllegalArgumentException.class, () -> KeyServerMain.ipLiteral("1.2.3"));
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 import net.zcc.agent.remote.AgentIdentity;
 import net.zcc.agent.remote.Enrollment;
 import net.zcc.agent.remote.KeyServerFault;
-import net.zcc.servicefile.HostLiteral;
+import net.zcc.contract.net.IpLiteral;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,7 +114,7 @@ final class EnrollCmd implements Callable<Integer> {
         List<InetAddress> owned = new ArrayList<>();
         for (String a : addresses) {
             try {
-                owned.add(HostLiteral.parse(a));
+                owned.add(IpLiteral.parseHost(a));
             } catch (IllegalArgumentException e) {
                 return usage(e.getMessage());
             }

@@ -165,7 +165,7 @@ public final class ZccTool implements Callable<Integer> {
             ZccTool top = parent.top;
             Service s;
             try {
-                s = new Service(ServiceRules.name(name), net.zcc.servicefile.HostLiteral.parse(host),
+                s = new Service(ServiceRules.name(name), net.zcc.contract.net.IpLiteral.parseHost(host),
                         ServiceRules.port(port), ServiceRules.role(type), ServiceRules.scheme(scheme, Schemes.BUILT_IN),
                         !disabled, compress, ServiceRules.policy(policy));
             } catch (IllegalArgumentException e) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import net.zcc.servicefile.HostLiteral;
+import net.zcc.contract.net.IpLiteral;
 
 /**
  * One non-empty line of a key file: {@code <peer literal or *> <64 hex digits>}.
@@ -44,7 +44,7 @@ record KeyLine(InetAddress peer, SessionKey key) {
         }
         if (!fields[0].equals("*")) {
             try {
-                peer = HostLiteral.parse(fields[0]);
+                peer = IpLiteral.parseHost(fields[0]);
             } catch (IllegalArgumentException e) {
                 throw new IOException(where + e.getMessage());
             }

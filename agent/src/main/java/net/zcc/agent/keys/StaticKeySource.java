@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import net.zcc.servicefile.HostLiteral;
+import net.zcc.contract.files.OwnerOnlyFiles;
+import net.zcc.contract.net.IpLiteral;
 
 /**
  * Manual keying (PROTOCOL.md 4): pairwise session keys from a pre-shared key file.
@@ -75,29 +76,14 @@ public final class StaticKeySource implements KeySource {
         return new StaticKeySource(file, byPeer, fallback);
     }
 
+    /** The owner-only rule of every key file, and stricter: no execute bit either. */
     static void checkOwnerAndMode(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("key file " + file + " is not a regular file");
-        }
-        int ownerUid = (Integer) Files.getAttribute(file, "unix:uid");
-        long myUid = new com.sun.security.auth.module.UnixSystem().getUid();
-        if (ownerUid != myUid) {
-            throw new IOException("key file " + file + " is owned by uid " + ownerUid
-                    + ", not by the agent's uid " + myUid + "; refusing to use it");
-        }
+        OwnerOnlyFiles.requireFile(file, "key file");
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
         if (!perms.equals(OWNER_RW) && !perms.equals(OWNER_R)) {
-            throw new IOException("key file " + file + " has mode " + octal(perms)
+            throw new IOException("key file " + file + " has mode " + OwnerOnlyFiles.octal(perms)
                     + "; it must be 0600 or 0400 (no access for group or others): chmod 600 " + file);
         }
-    }
-
-    static String octal(Set<PosixFilePermission> perms) {
-        int mode = 0;
-        for (PosixFilePermission p : perms) {
-            mode |= 1 << (8 - p.ordinal()); // the enum is declared in rwxrwxrwx order
-        }
-        return String.format("%04o", mode);
     }
 
     @Override
@@ -119,6 +105,6 @@ public final class StaticKeySource implements KeySource {
 
     /** Formats a peer for messages, without DNS. */
     static String peerText(InetAddress peer) {
-        return peer == null ? "*" : HostLiteral.format(peer);
+        return peer == null ? "*" : IpLiteral.format(peer);
     }
 }

@@ -47,7 +47,7 @@ public final class FlowKey {
     @Override
     public String toString() {
         try {
-            return net.zcc.servicefile.HostLiteral.format(java.net.InetAddress.getByAddress(peer)) + ":" + peerPort
+            return net.zcc.contract.net.IpLiteral.format(java.net.InetAddress.getByAddress(peer)) + ":" + peerPort
                     + " <-> local port " + localPort;
         } catch (java.net.UnknownHostException e) {
             return Arrays.toString(peer) + ":" + peerPort + " <-> local port " + localPort;

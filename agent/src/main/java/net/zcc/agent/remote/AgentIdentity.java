@@ -23,6 +23,9 @@ import java.util.Objects;
 import java.util.Optional;
 import net.zcc.agent.keys.PeerKey;
 import net.zcc.agent.noise.NoiseKeyPair;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.files.OwnerOnlyFiles;
+import net.zcc.contract.pem.Pem;
 
 /**
  * Who this host is to the key server, kept in an owner-only directory (default
@@ -53,6 +56,7 @@ public final class AgentIdentity {
     static final String SERVER = "server";
     static final String KEY_ID = "key-id";
     static final String CLIENT_CERT = "client.cert.pem";
+    private static final String IDENTITY_DIRECTORY = "identity directory";
 
     private final Path dir;
     private final URI server;
@@ -81,6 +85,7 @@ public final class AgentIdentity {
         Objects.requireNonNull(fleetCa);
         URI url = KeyServerUrl.check(server);
         OwnerOnlyFiles.createDirectory(dir);
+        OwnerOnlyFiles.requireDirectory(dir, IDENTITY_DIRECTORY);
         SecureRandom random = new SecureRandom();
         if (!exists(dir.resolve(NOISE_KEY))) {
             NoiseKeyPairFile.write(dir.resolve(NOISE_KEY), random);
@@ -101,12 +106,12 @@ public final class AgentIdentity {
 
     /** Loads the identity in {@code dir}; the client certificate may still be missing. */
     public static AgentIdentity load(Path dir) throws IOException {
-        OwnerOnlyFiles.checkDirectory(dir);
+        OwnerOnlyFiles.requireDirectory(dir, IDENTITY_DIRECTORY);
         NoiseKeyPair noise = NoiseKeyPairFile.read(dir.resolve(NOISE_KEY));
-        PrivateKey tlsPrivate = Pem.ecPrivateKey(OwnerOnlyFiles.read(dir.resolve(TLS_KEY)), dir.resolve(TLS_KEY).toString());
-        PublicKey tlsPublic = Pem.ecPublicKey(OwnerOnlyFiles.read(dir.resolve(TLS_PUBLIC)), dir.resolve(TLS_PUBLIC).toString());
-        X509Certificate ca = Pem.certificate(OwnerOnlyFiles.read(dir.resolve(FLEET_CA)), dir.resolve(FLEET_CA).toString());
-        String url = new String(OwnerOnlyFiles.read(dir.resolve(SERVER)), StandardCharsets.US_ASCII).trim();
+        PrivateKey tlsPrivate = Pem.ecPrivateKey(readOwnerOnly(dir.resolve(TLS_KEY)), dir.resolve(TLS_KEY).toString());
+        PublicKey tlsPublic = Pem.ecPublicKey(readOwnerOnly(dir.resolve(TLS_PUBLIC)), dir.resolve(TLS_PUBLIC).toString());
+        X509Certificate ca = Pem.certificate(readOwnerOnly(dir.resolve(FLEET_CA)), dir.resolve(FLEET_CA).toString());
+        String url = new String(readOwnerOnly(dir.resolve(SERVER)), StandardCharsets.US_ASCII).trim();
         URI server;
         try {
             server = KeyServerUrl.check(URI.create(url));
@@ -116,7 +121,7 @@ public final class AgentIdentity {
         X509Certificate cert = null;
         Path certFile = dir.resolve(CLIENT_CERT);
         if (exists(certFile)) {
-            cert = Pem.certificate(OwnerOnlyFiles.read(certFile), certFile.toString());
+            cert = Pem.certificate(readOwnerOnly(certFile), certFile.toString());
             if (!cert.getPublicKey().equals(tlsPublic)) {
                 throw new IOException(certFile + " does not certify " + dir.resolve(TLS_KEY) + "; enroll again");
             }
@@ -155,7 +160,7 @@ public final class AgentIdentity {
 
     /** The key id the key server knows this host by. */
     public String keyId() {
-        return HostKeyId.of(staticKey);
+        return KeyId.of(staticKey.bytes()).hex();
     }
 
     /** The fleet CA certificate, the only TLS trust anchor. */
@@ -198,6 +203,11 @@ public final class AgentIdentity {
         return "AgentIdentity[" + dir + ", key id " + keyId() + (clientCertificate != null ? ", certified" : ", not certified") + "]";
     }
 
+    /** An identity file's bytes, once it passed the owner-only check. */
+    private static byte[] readOwnerOnly(Path file) throws IOException {
+        return OwnerOnlyFiles.read(file, "identity file");
+    }
+
     private static boolean exists(Path p) {
         return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
@@ -230,7 +240,7 @@ public final class AgentIdentity {
         }
 
         static NoiseKeyPair read(Path file) throws IOException {
-            byte[] text = OwnerOnlyFiles.read(file);
+            byte[] text = readOwnerOnly(file);
             byte[] key = null;
             try {
                 key = Base64.getDecoder().decode(new String(text, StandardCharsets.US_ASCII).trim());

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import net.zcc.servicefile.HostLiteral;
+import net.zcc.contract.ClientIdentity;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.net.IpLiteral;
+import net.zcc.contract.pem.Pem;
+import net.zcc.contract.rpc.RpcFault;
+import net.zcc.contract.rpc.RpcMethods;
 
 /**
  * The host's side of enrollment, both anonymous calls: {@code Enroll.request} (one-time token,
@@ -22,11 +25,6 @@ import net.zcc.servicefile.HostLiteral;
  * id and signed by the fleet CA this host already trusts.
  */
 public final class Enrollment implements AutoCloseable {
-
-    /** Start of the key server's fault text while the host is not approved (or the key differs). */
-    static final String NOT_YET = "no certificate";
-    private static final String HOST_URI_PREFIX = "zcc:host:";
-    private static final int SAN_URI = 6;
 
     private final AgentIdentity identity;
     /** One anonymous client for the whole enrollment: polling for approval reuses its connection. */
@@ -54,12 +52,12 @@ public final class Enrollment implements AutoCloseable {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("a host enrolls with at least one address");
         }
-        Object[] literals = addresses.stream().map(HostLiteral::format).toArray();
+        Object[] literals = addresses.stream().map(IpLiteral::format).toArray();
         Base64.Encoder b64 = Base64.getEncoder();
-        Object id = anonymous.call("Enroll.request", token, b64.encodeToString(identity.staticKey().bytes()), literals,
-                b64.encodeToString(identity.tlsPublicKey().getEncoded()));
+        Object id = anonymous.call(RpcMethods.ENROLL_REQUEST, token, b64.encodeToString(identity.staticKey().bytes()),
+                literals, b64.encodeToString(identity.tlsPublicKey().getEncoded()));
         if (!identity.keyId().equals(id)) {
-            throw new IOException("Enroll.request: the key server registered key id " + printable(id)
+            throw new IOException(RpcMethods.ENROLL_REQUEST + ": the key server registered key id " + printable(id)
                     + ", not this host's " + identity.keyId());
         }
         return identity.keyId();
@@ -75,10 +73,10 @@ public final class Enrollment implements AutoCloseable {
     public Optional<AgentIdentity> fetchCertificate() throws IOException {
         Object answer;
         try {
-            answer = anonymous.call("Enroll.certificate", identity.keyId(),
+            answer = anonymous.call(RpcMethods.ENROLL_CERTIFICATE, identity.keyId(),
                     Base64.getEncoder().encodeToString(identity.tlsPublicKey().getEncoded()));
         } catch (KeyServerFault f) {
-            if (f.faultString().startsWith(NOT_YET)) {
+            if (RpcFault.NOT_APPROVED.is(f.faultCode())) {
                 return Optional.empty();
             }
             throw f;
@@ -91,9 +89,9 @@ public final class Enrollment implements AutoCloseable {
     /** The client certificate in an {@code Enroll.certificate} answer. */
     static X509Certificate certificateIn(Object answer) throws IOException {
         if (!(answer instanceof Map<?, ?> m) || !(m.get("certificate") instanceof String pem)) {
-            throw new IOException("Enroll.certificate: the key server's answer holds no certificate");
+            throw new IOException(RpcMethods.ENROLL_CERTIFICATE + ": the key server's answer holds no certificate");
         }
-        return Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), "Enroll.certificate");
+        return Pem.certificate(pem.getBytes(StandardCharsets.US_ASCII), RpcMethods.ENROLL_CERTIFICATE);
     }
 
     @Override
@@ -113,18 +111,8 @@ public final class Enrollment implements AutoCloseable {
         if (!cert.getPublicKey().equals(identity.tlsPublicKey())) {
             throw new IOException("the issued certificate is for another TLS key");
         }
-        if (!namesHost(cert, identity.keyId())) {
+        if (!ClientIdentity.keyIdOf(cert).map(KeyId::hex).equals(Optional.of(identity.keyId()))) {
             throw new IOException("the issued certificate does not name key id " + identity.keyId());
-        }
-    }
-
-    private static boolean namesHost(X509Certificate cert, String keyId) {
-        try {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            return sans != null && sans.stream().anyMatch(san -> san.size() >= 2
-                    && Integer.valueOf(SAN_URI).equals(san.get(0)) && (HOST_URI_PREFIX + keyId).equals(san.get(1)));
-        } catch (CertificateParsingException e) {
-            return false;
         }
     }
 

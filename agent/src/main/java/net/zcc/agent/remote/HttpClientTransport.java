@@ -1,6 +1,5 @@
 package net.zcc.agent.remote;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import net.zcc.contract.rpc.MethodResponse;
+import net.zcc.contract.rpc.MethodResponseReader;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -18,13 +19,12 @@ import org.apache.xmlrpc.client.XmlRpcStreamTransport;
 import org.apache.xmlrpc.client.XmlRpcTransport;
 import org.apache.xmlrpc.client.XmlRpcTransportFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
-import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
-import org.xml.sax.XMLReader;
 
 /**
- * XML-RPC over java.net.http: the library writes the request and we parse the response with
- * {@link FaultOnlyResponseParser}, {@link CoreTypesOnly} types and a {@link HardenedSax} reader.
+ * XML-RPC over java.net.http: the library writes the request and the contract's
+ * {@link MethodResponseReader} reads the response (core types only, a fault as code and text only,
+ * DOCTYPE refused); the library's own response parser is never run (CVE-2019-17570).
  *
  * <p>Why java.net.http and not the library's {@code XmlRpcSun15HttpTransportFactory}: one
  * {@link HttpClient} then serves XML-RPC and the relay with one TLS context and one pool of
@@ -98,25 +98,16 @@ final class HttpClientTransport extends XmlRpcStreamTransport {
         if (response.statusCode() != 200) {
             throw failure("the key server answered HTTP " + response.statusCode());
         }
-        byte[] xml = response.body();
-        return readResponse((XmlRpcStreamRequestConfig) request.getConfig(), new ByteArrayInputStream(xml));
-    }
-
-    @Override
-    protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream in) throws XmlRpcException {
-        FaultOnlyResponseParser parser = new FaultOnlyResponseParser(config, getClient().getTypeFactory());
+        MethodResponse answer;
         try {
-            XMLReader reader = HardenedSax.newReader();
-            reader.setContentHandler(parser);
-            reader.parse(new InputSource(in));
-        } catch (SAXException | IOException | RuntimeException e) {
-            throw new XmlRpcClientException("malformed response from the key server: " + e.getMessage(),
-                    new IOException("malformed response from the key server"));
+            answer = MethodResponseReader.read(response.body());
+        } catch (IOException e) {
+            throw new XmlRpcClientException(e.getMessage(), new IOException("malformed response from the key server"));
         }
-        if (!parser.isSuccess()) {
-            throw new Fault(parser.faultCode(), parser.faultString());
+        if (answer.fault()) {
+            throw new Fault(answer.faultCode(), answer.faultText());
         }
-        return parser.getResult();
+        return answer.value();
     }
 
     /** No usable answer: the IOException cause tells the caller it was not a fault. */
@@ -140,6 +131,12 @@ final class HttpClientTransport extends XmlRpcStreamTransport {
     }
 
     // The stream hooks of the base class are unused: sendRequest above does the whole exchange.
+    // readResponse above all: the library's version is the parser that deserialises faultCause.
+
+    @Override
+    protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream in) {
+        throw new UnsupportedOperationException();
+    }
 
     @Override
     protected void close() {

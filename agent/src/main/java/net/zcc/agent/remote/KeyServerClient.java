@@ -15,6 +15,7 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import net.zcc.agent.keys.PeerDirectory;
 import net.zcc.agent.keys.RelayTransport;
+import net.zcc.contract.rpc.RpcMethods;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
@@ -39,9 +40,9 @@ import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
  * of 30) through {@code Enroll.certificate} with the same TLS key, saves it in the identity
  * directory and presents it from the next new TLS connection on, without a restart.
  *
- * <p>Hardening against a hostile or impersonated server (CVE-2019-17570): extensions off, only the
- * specification's value types parsed ({@link CoreTypesOnly}), faults read as code and text only
- * ({@link FaultOnlyResponseParser}), DOCTYPE refused, responses bounded in size and time
+ * <p>Hardening against a hostile or impersonated server (CVE-2019-17570): extensions off, responses
+ * read by the contract's {@link net.zcc.contract.rpc.MethodResponseReader} (the specification's value
+ * types only, faults as code and text only, DOCTYPE refused), bounded in size and time
  * ({@link Bounded}). Call {@link SerialFilter#denyAll()} at process start as well. Thread-safe.
  */
 public final class KeyServerClient implements AutoCloseable {
@@ -55,8 +56,6 @@ public final class KeyServerClient implements AutoCloseable {
      * poll timeout (at most 25 s), plus a margin.
      */
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(40);
-    /** The key scheme the agents' Noise static keys are stored under. */
-    static final String X25519_SCHEME = "x25519";
     /** Renewal is due once less than 1/{@value} of the certificate's lifetime is left. */
     static final int RENEW_IN_LAST = 3;
     /** A failed renewal is logged as a WARNING once the certificate expires within this. */
@@ -92,7 +91,7 @@ public final class KeyServerClient implements AutoCloseable {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.rpc = xmlRpc(http, server.resolve(KeyServerUrl.RPC_PATH), requestTimeout);
+        this.rpc = xmlRpc(http, server.resolve(RpcMethods.PATH), requestTimeout);
         this.directory = new DirectoryClient(this);
         this.relay = new RelayClient(http, server, identity.staticKey(), requestTimeout, pollTimeout);
     }
@@ -217,7 +216,7 @@ public final class KeyServerClient implements AutoCloseable {
 
     private X509Certificate fetchCertificate(Instant now) throws IOException {
         AgentIdentity id = identity;
-        Object answer = call("Enroll.certificate", id.keyId(),
+        Object answer = call(RpcMethods.ENROLL_CERTIFICATE, id.keyId(),
                 Base64.getEncoder().encodeToString(id.tlsPublicKey().getEncoded()));
         X509Certificate fresh = Enrollment.certificateIn(answer);
         Enrollment.check(id, fresh, now);
@@ -285,7 +284,6 @@ public final class KeyServerClient implements AutoCloseable {
         config.setGzipRequesting(false);
         XmlRpcClient client = new XmlRpcClient();
         client.setConfig(config);
-        client.setTypeFactory(new CoreTypesOnly(client));
         client.setTransportFactory(new HttpClientTransport.Factory(client, Objects.requireNonNull(http), endpoint,
                 timeout));
         return client;

@@ -5,13 +5,6 @@ import java.net.URI;
 /** The key server's address as the agent accepts it: {@code https://HOST:PORT}, nothing more. */
 final class KeyServerUrl {
 
-    /** The XML-RPC endpoint under the server URL. */
-    static final String RPC_PATH = "/RPC2";
-    /** The relay's long-poll endpoint. */
-    static final String RELAY_POLL = "/relay/poll";
-    /** The relay's send endpoint; the destination key id follows as the last path segment. */
-    static final String RELAY_SEND = "/relay/send/";
-
     private KeyServerUrl() {
     }
 

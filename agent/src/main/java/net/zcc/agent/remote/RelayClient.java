@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Objects;
 import net.zcc.agent.keys.PeerKey;
 import net.zcc.agent.keys.RelayTransport;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 
 /**
  * {@link RelayTransport} over the key server's relay, on the shared HTTPS client.
  *
  * <p>Receive loop, on one daemon thread {@value #THREAD_NAME}:
- * 1. long-poll {@code POST /relay/poll}; 2. 200: decode all frames ({@link RelayFrames}, all or
+ * 1. long-poll {@code POST /relay/poll}; 2. 200: decode all frames ({@link RelayWire}, all or
  * nothing) and hand each to the receiver in order; an empty body is a timeout, poll again at once;
  * 3. anything else (network, TLS, HTTP status, malformed body): wait ({@link Backoff}, 100 ms
  * doubling to 5 s, jittered) and poll again. 403 means the key server no longer accepts this host (revoked):
@@ -56,7 +58,7 @@ final class RelayClient implements RelayTransport {
     RelayClient(HttpClient http, URI base, PeerKey self, Duration sendTimeout, Duration pollTimeout) {
         this.http = Objects.requireNonNull(http);
         this.base = Objects.requireNonNull(base);
-        this.pollUri = base.resolve(KeyServerUrl.RELAY_POLL);
+        this.pollUri = base.resolve(RelayWire.POLL_PATH);
         this.self = Objects.requireNonNull(self);
         this.sendTimeout = Objects.requireNonNull(sendTimeout);
         this.pollTimeout = Objects.requireNonNull(pollTimeout);
@@ -80,11 +82,11 @@ final class RelayClient implements RelayTransport {
     public void send(PeerKey to, byte[] message) throws IOException {
         byte[] body;
         try {
-            body = RelayFrames.sendBody(self, message);
+            body = RelayWire.sendBody(self.bytes(), message);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
-        HttpRequest post = HttpRequest.newBuilder(base.resolve(KeyServerUrl.RELAY_SEND + HostKeyId.of(to)))
+        HttpRequest post = HttpRequest.newBuilder(base.resolve(RelayWire.sendPath(KeyId.of(to.bytes()))))
                 .timeout(sendTimeout).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<byte[]> response;
@@ -168,10 +170,10 @@ final class RelayClient implements RelayTransport {
         } catch (IOException e) {
             return failed("relay poll failed: " + HttpClientTransport.describe(e));
         }
-        List<RelayFrames.Frame> frames;
+        List<RelayWire.Frame> frames;
         try {
-            frames = RelayFrames.decode(body);
-        } catch (RelayFrames.MalformedFrameException e) {
+            frames = RelayWire.decode(body);
+        } catch (RelayWire.MalformedFrameException e) {
             return failed("dropped a malformed relay poll answer (" + body.length + " bytes): " + e.getMessage());
         } finally {
             Arrays.fill(body, (byte) 0);
@@ -181,16 +183,17 @@ final class RelayClient implements RelayTransport {
         return true;
     }
 
-    private void deliver(Receiver receiver, List<RelayFrames.Frame> frames) {
-        for (RelayFrames.Frame f : frames) {
+    private void deliver(Receiver receiver, List<RelayWire.Frame> frames) {
+        for (RelayWire.Frame f : frames) {
             if (closed) {
                 Arrays.fill(f.message(), (byte) 0);
                 continue; // no receiver call starts after close()
             }
+            PeerKey from = PeerKey.of(f.senderKey());
             try {
-                receiver.onMessage(f.from(), f.message());
+                receiver.onMessage(from, f.message());
             } catch (RuntimeException e) { // a receiver bug must not end the loop
-                LOG.log(System.Logger.Level.WARNING, "relay receiver failed on a message from " + f.from() + ": " + e);
+                LOG.log(System.Logger.Level.WARNING, "relay receiver failed on a message from " + from + ": " + e);
             }
         }
     }

@@ -7,8 +7,9 @@ import java.io.ObjectInputFilter;
  *
  * <p>Why: neither process has any business deserialising Java objects, and the XML-RPC client
  * library we use (Apache XML-RPC 3.1.3) has a known path that does it (CVE-2019-17570, a fault's
- * {@code faultCause}). {@link FaultOnlyResponseParser} closes that path; this filter is the second
- * wall, for any path we do not know about. Call {@link #denyAll()} first thing in {@code main}.
+ * {@code faultCause}). Reading responses with the contract's {@code MethodResponseReader} instead
+ * closes that path; this filter is the second wall, for any path we do not know about. Call
+ * {@link #denyAll()} first thing in {@code main}.
  */
 public final class SerialFilter {
 

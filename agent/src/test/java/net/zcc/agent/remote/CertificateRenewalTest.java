@@ -22,6 +22,8 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.zcc.contract.pem.Pem;
+import net.zcc.contract.rpc.RpcMethods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +103,7 @@ class CertificateRenewalTest {
                 // The key server closes the connection after refusing an oversized request; the next
                 // lookup opens a new one with a full handshake (no resumed session), presenting the
                 // renewed certificate, and the key server accepts it.
-                assertThrows(IOException.class, () -> client.call("Keys.lookup", "x".repeat(100_000), "x25519"));
+                assertThrows(IOException.class, () -> client.call(RpcMethods.KEYS_LOOKUP, "x".repeat(100_000), "x25519"));
                 assertEquals(Optional.of(b.staticKey()), client.peerDirectory().lookup(InetAddress.getByName(ADDRESS_B)));
                 assertEquals(renewed, client.keyManager().lastPresented(),
                         "the new connection presented the renewed certificate, without a restart");

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.zcc.agent.cli.ZccTool;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.api.Admin;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * A real key server for the tests, in process: Derby in a temp directory, TLS on 127.0.0.1,

@@ -8,7 +8,9 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.MethodResponse;
+import net.zcc.contract.rpc.RpcMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,7 +71,7 @@ public final class AdminCli implements Callable<Integer> {
     int token(@Option(names = "--lifetime", defaultValue = "3600", paramLabel = "SECONDS",
             description = "Token lifetime in seconds (default ${DEFAULT-VALUE}).") int lifetime) {
         return run((rpc, out) -> {
-            Map<?, ?> t = (Map<?, ?>) rpc.call("Admin.issueToken", lifetime);
+            Map<?, ?> t = (Map<?, ?>) rpc.call(RpcMethods.ADMIN_ISSUE_TOKEN, lifetime);
             out.printf("token    %s%nexpires  %s%n", t.get("token"), t.get("expiresAt"));
             return OK;
         });
@@ -78,7 +80,7 @@ public final class AdminCli implements Callable<Integer> {
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a PENDING host.")
     int approve(@Parameters(paramLabel = "KEYID") String keyId) {
         String id = keyId(keyId);
-        return run((rpc, out) -> changed(out, rpc.call("Admin.approve", id),
+        return run((rpc, out) -> changed(out, rpc.call(RpcMethods.ADMIN_APPROVE, id),
                 "approved " + id, "not approved: " + id + " is unknown or not PENDING"));
     }
 
@@ -86,7 +88,7 @@ public final class AdminCli implements Callable<Integer> {
             description = "Revoke a host for good (its certificate is refused at once).")
     int revoke(@Parameters(paramLabel = "KEYID") String keyId) {
         String id = keyId(keyId);
-        return run((rpc, out) -> changed(out, rpc.call("Admin.revoke", id),
+        return run((rpc, out) -> changed(out, rpc.call(RpcMethods.ADMIN_REVOKE, id),
                 "revoked " + id, "not revoked: " + id + " is unknown or already revoked"));
     }
 
@@ -96,14 +98,14 @@ public final class AdminCli implements Callable<Integer> {
             @Parameters(paramLabel = "BASE64") String base64) {
         String id = keyId(keyId);
         String key = base64(base64);
-        return run((rpc, out) -> changed(out, rpc.call("Admin.addKey", id, scheme, key),
+        return run((rpc, out) -> changed(out, rpc.call(RpcMethods.ADMIN_ADD_KEY, id, scheme, key),
                 "added the " + scheme + " key of " + id, "not added"));
     }
 
     @Command(name = "delete-key", mixinStandardHelpOptions = true, description = "Delete a host's key for a scheme.")
     int deleteKey(@Parameters(paramLabel = "KEYID") String keyId, @Parameters(paramLabel = "SCHEME") String scheme) {
         String id = keyId(keyId);
-        return run((rpc, out) -> changed(out, rpc.call("Admin.deleteKey", id, scheme),
+        return run((rpc, out) -> changed(out, rpc.call(RpcMethods.ADMIN_DELETE_KEY, id, scheme),
                 "deleted the " + scheme + " key of " + id, "not deleted: " + id + " has no " + scheme + " key"));
     }
 
@@ -111,7 +113,7 @@ public final class AdminCli implements Callable<Integer> {
             description = "List every host: key id, state, addresses.")
     int hosts() {
         return run((rpc, out) -> {
-            Object[] hosts = (Object[]) rpc.call("Admin.hosts");
+            Object[] hosts = (Object[]) rpc.call(RpcMethods.ADMIN_HOSTS);
             out.printf("%-32s  %-8s  %s%n", "KEY ID", "STATE", "ADDRESSES");
             for (Object h : hosts) {
                 Map<?, ?> host = (Map<?, ?>) h;
@@ -170,10 +172,10 @@ public final class AdminCli implements Callable<Integer> {
         }
         String path = u.getPath() == null ? "" : u.getPath();
         if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 0
-                || !(path.isEmpty() || path.equals("/") || path.equals("/RPC2")) || u.getQuery() != null) {
+                || !(path.isEmpty() || path.equals("/") || path.equals(RpcMethods.PATH)) || u.getQuery() != null) {
             throw new ParameterException(spec.commandLine(), "--server: https://HOST:PORT expected, got " + server);
         }
-        return URI.create("https://" + u.getRawAuthority() + "/RPC2");
+        return URI.create("https://" + u.getRawAuthority() + RpcMethods.PATH);
     }
 
     private String keyId(String text) {
@@ -194,6 +196,6 @@ public final class AdminCli implements Callable<Integer> {
     }
 
     private static String text(Object o) {
-        return ResponseReader.printable(String.valueOf(o));
+        return MethodResponse.printable(String.valueOf(o));
     }
 }

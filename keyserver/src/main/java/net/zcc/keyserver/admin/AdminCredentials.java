@@ -1,7 +1,5 @@
 package net.zcc.keyserver.admin;
 
-import net.zcc.keyserver.ca.Pem;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +13,8 @@ import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import net.zcc.contract.files.OwnerOnlyFiles;
+import net.zcc.contract.pem.Pem;
 
 /**
  * An administrator's credentials directory, the three files {@code zcc-keyserver admin-init}
@@ -54,9 +54,9 @@ public record AdminCredentials(PrivateKey key, X509Certificate certificate, X509
      */
     public static AdminCredentials load(Path dir) throws IOException {
         Path keyFile = dir.resolve(KEY_FILE);
-        PrivateFiles.requireOwnerOnly(keyFile, "admin private key");
-        return new AdminCredentials(Pem.readPrivateKey(keyFile), Pem.readCertificate(dir.resolve(CERT_FILE)),
-                Pem.readCertificate(dir.resolve(CA_FILE)));
+        OwnerOnlyFiles.requireFile(keyFile, "admin private key");
+        return new AdminCredentials(Pem.ecPrivateKey(Files.readAllBytes(keyFile), keyFile.toString()),
+                certificate(dir.resolve(CERT_FILE)), certificate(dir.resolve(CA_FILE)));
     }
 
     /**
@@ -64,14 +64,18 @@ public record AdminCredentials(PrivateKey key, X509Certificate certificate, X509
      * existing admin.key: that would silently end someone's administrator access.
      */
     public void write(Path dir) throws IOException {
-        PrivateFiles.ensureDirectory(dir);
+        OwnerOnlyFiles.createDirectory(dir);
         Path keyFile = dir.resolve(KEY_FILE);
         if (Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(keyFile + " exists; choose another --out directory or move it away first");
         }
-        PrivateFiles.write(keyFile, Pem.of(key), PrivateFiles.OWNER_ONLY);
-        PrivateFiles.write(dir.resolve(CERT_FILE), Pem.of(certificate), PrivateFiles.PUBLIC);
-        PrivateFiles.write(dir.resolve(CA_FILE), Pem.of(caCertificate), PrivateFiles.PUBLIC);
+        OwnerOnlyFiles.write(keyFile, Pem.encode(Pem.PRIVATE_KEY, key.getEncoded()));
+        OwnerOnlyFiles.write(dir.resolve(CERT_FILE), Pem.certificate(certificate), OwnerOnlyFiles.PUBLIC);
+        OwnerOnlyFiles.write(dir.resolve(CA_FILE), Pem.certificate(caCertificate), OwnerOnlyFiles.PUBLIC);
+    }
+
+    private static X509Certificate certificate(Path file) throws IOException {
+        return Pem.certificate(Files.readAllBytes(file), file.toString());
     }
 
     /**

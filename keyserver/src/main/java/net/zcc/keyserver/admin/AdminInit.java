@@ -10,8 +10,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.files.OwnerOnlyFiles;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.store.KeyId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -92,7 +93,7 @@ public final class AdminInit implements Callable<Integer> {
     }
 
     private KeyId create(PrintWriter stdout) throws IOException, GeneralSecurityException {
-        PrivateFiles.ensureDirectory(home);
+        OwnerOnlyFiles.createDirectory(home);
         Path caDir = home.resolve("ca");
         if (!Files.exists(caDir.resolve(FleetCa.CERT_FILE))) {
             stdout.printf("no fleet CA in %s yet: creating it (the key server will use it)%n", caDir);

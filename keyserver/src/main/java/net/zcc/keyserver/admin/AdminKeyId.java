@@ -1,10 +1,7 @@
 package net.zcc.keyserver.admin;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.util.HexFormat;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 
 /**
  * The key id of an administrator: lower-case hex of the first 16 bytes of SHA-256 over the DER
@@ -20,8 +17,6 @@ import net.zcc.keyserver.store.KeyId;
  */
 public final class AdminKeyId {
 
-    private static final int ID_BYTES = 16;
-
     private AdminKeyId() { }
 
     /** The admin key id of {@code tlsPublicKey}. */
@@ -30,11 +25,6 @@ public final class AdminKeyId {
         if (der == null) {
             throw new IllegalArgumentException("the public key has no X.509 encoding");
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(der);
-            return new KeyId(HexFormat.of().formatHex(digest, 0, ID_BYTES));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java 17 runtime has SHA-256", e);
-        }
+        return KeyId.digest(der);
     }
 }

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import net.zcc.contract.rpc.MethodResponse;
+import net.zcc.contract.rpc.MethodResponseReader;
 
 /**
  * XML-RPC calls of the admin client over java.net.http with mutual TLS. The HTTP client verifies
@@ -90,11 +92,11 @@ final class AdminRpc {
         if (body.length > MAX_RESPONSE_BYTES) {
             throw new Unreachable(method + ": response larger than " + MAX_RESPONSE_BYTES + " bytes");
         }
-        ResponseReader.Answer answer;
+        MethodResponse answer;
         try {
-            answer = ResponseReader.read(body);
+            answer = MethodResponseReader.read(body);
         } catch (IOException e) {
-            throw new Unreachable(method + ": " + e.getMessage());
+            throw new Unreachable(method + ": malformed response from the key server");
         }
         if (answer.fault()) {
             throw new Refused(method + ": refused: " + answer.faultText());
@@ -110,7 +112,7 @@ final class AdminRpc {
     private static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return ResponseReader.printable(t.getMessage());
+                return MethodResponse.printable(t.getMessage());
             }
         }
         return e.getClass().getSimpleName() + (e instanceof java.net.ConnectException ? " (connection refused?)" : "");

@@ -12,7 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.files.OwnerOnlyFiles;
 
 /**
  * {@code <home>/admins}: the administrators' key ids, one per line; blank lines and lines starting
@@ -20,7 +21,7 @@ import net.zcc.keyserver.store.KeyId;
  * because whoever can write it can make themselves an administrator.
  *
  * <p>Written by {@code zcc-keyserver admin-init} (append only), read by the key server at start
- * and again whenever it changes ({@link net.zcc.keyserver.AdminSet}).
+ * and again whenever it changes (the key server's {@code AdminSet}).
  */
 public final class AdminsFile {
 
@@ -43,7 +44,7 @@ public final class AdminsFile {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Set.of();
         }
-        PrivateFiles.requireOwnerOnly(file, "admins file");
+        OwnerOnlyFiles.requireFile(file, "admins file");
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         Set<KeyId> ids = new LinkedHashSet<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -68,7 +69,7 @@ public final class AdminsFile {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             read(file); // refuses an unsafe or corrupt file before adding to it
         } else {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PrivateFiles.OWNER_ONLY));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OwnerOnlyFiles.OWNER_ONLY));
         }
         String entry = "# " + comment + "\n" + id.hex() + "\n";
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,

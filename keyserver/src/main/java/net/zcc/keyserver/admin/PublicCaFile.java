@@ -1,10 +1,10 @@
 package net.zcc.keyserver.admin;
 
-import net.zcc.keyserver.ca.Pem;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import net.zcc.contract.files.OwnerOnlyFiles;
+import net.zcc.contract.pem.Pem;
 
 /**
  * {@code <home>/ca.crt}: the fleet CA certificate, refreshed by every key server start and by
@@ -24,6 +24,6 @@ public final class PublicCaFile {
 
     /** Writes {@code caCertificate} to {@code <home>/ca.crt} atomically. */
     public static void write(Path home, X509Certificate caCertificate) throws IOException {
-        PrivateFiles.write(home.resolve(NAME), Pem.of(caCertificate), PrivateFiles.OWNER_ONLY);
+        OwnerOnlyFiles.write(home.resolve(NAME), Pem.certificate(caCertificate));
     }
 }

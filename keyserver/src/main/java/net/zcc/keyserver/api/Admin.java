@@ -5,10 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcFault;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.store.DuplicateEntryException;
 import net.zcc.keyserver.store.HostPublicKey;
 import net.zcc.keyserver.store.IssuedToken;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.store.StoreException;
 import org.apache.xmlrpc.XmlRpcException;
 
@@ -55,21 +57,22 @@ public class Admin {
 
     /**
      * Adds the X25519 key (base64, 32 bytes) of a host for a scheme. Enrollment already stored the
-     * {@value Keys#STATIC_KEY_SCHEME} key; adding one only helps a host registered before that
+     * {@value RpcMethods#X25519_SCHEME} key; adding one only helps a host registered before that
      * (schema step 1), and only with the key its id is derived from.
      */
     public boolean addKey(String keyId, String scheme, String base64) throws XmlRpcException {
         KeyId id = authorised(keyId);
         HostPublicKey key = key(id, scheme, base64);
-        if (Keys.STATIC_KEY_SCHEME.equals(scheme) && !KeyId.of(key.publicKey()).equals(id)) {
-            throw ApiFaults.fault("the x25519 key must be the static key the key id is derived from");
+        if (RpcMethods.X25519_SCHEME.equals(scheme) && !KeyId.of(key.publicKey()).equals(id)) {
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT,
+                    "the x25519 key must be the static key the key id is derived from");
         }
         try {
             ctx.hosts().addKey(key, ctx.clock().instant());
         } catch (DuplicateEntryException e) {
-            throw ApiFaults.fault("the host already has a key for this scheme");
+            throw ApiFaults.fault(RpcFault.ALREADY_REGISTERED, "the host already has a key for this scheme");
         } catch (StoreException e) {
-            throw ApiFaults.fault("cannot add the key: unknown host?");
+            throw ApiFaults.fault(RpcFault.UNKNOWN_HOST, "cannot add the key: unknown host?");
         }
         Audit.record("admin {} add key: host {} scheme {}", admin(), id, scheme);
         return true;
@@ -93,7 +96,7 @@ public class Admin {
             Audit.record("admin {} delete key: host {} scheme {}: {}", admin(), id, scheme, changed ? "deleted" : "none");
             return changed;
         } catch (IllegalArgumentException e) {
-            throw ApiFaults.fault("a scheme is 1-32 of [a-z0-9-]");
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, "a scheme is 1-32 of [a-z0-9-]");
         }
     }
 
@@ -104,7 +107,7 @@ public class Admin {
         try {
             t = ctx.tokens().issue(ctx.clock().instant(), Duration.ofSeconds(lifetimeSeconds));
         } catch (IllegalArgumentException e) {
-            throw ApiFaults.fault(e.getMessage());
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, e.getMessage());
         }
         Audit.record("admin {} issued an enrollment token, expires {}", admin(), t.expiresAt());
         Map<String, Object> out = new HashMap<>();
@@ -127,8 +130,9 @@ public class Admin {
      * host whose id no longer names its key. A host with a new static key enrolls anew.
      */
     private static void refuseStaticKey(String scheme) throws XmlRpcException {
-        if (Keys.STATIC_KEY_SCHEME.equals(scheme)) {
-            throw ApiFaults.fault("the x25519 key is the host's enrolled static key and cannot be changed");
+        if (RpcMethods.X25519_SCHEME.equals(scheme)) {
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT,
+                    "the x25519 key is the host's enrolled static key and cannot be changed");
         }
     }
 
@@ -144,7 +148,7 @@ public class Admin {
     private void requireAdmin() throws XmlRpcException {
         if (caller.isEmpty() || !ctx.access().isAdmin(caller.get())) {
             Audit.refused("Admin call refused: caller {} is not an administrator", admin());
-            throw ApiFaults.fault("administrator certificate required");
+            throw ApiFaults.fault(RpcFault.ADMIN_REQUIRED);
         }
     }
 
@@ -153,7 +157,7 @@ public class Admin {
         try {
             return new HostPublicKey(id, scheme, raw);
         } catch (IllegalArgumentException e) {
-            throw ApiFaults.fault(e.getMessage());
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, e.getMessage());
         }
     }
 }

@@ -3,7 +3,6 @@ package net.zcc.keyserver.api;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import net.zcc.keyserver.HostAccess;
 import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.store.EnrollmentTokens;
 import net.zcc.keyserver.store.HostDirectory;

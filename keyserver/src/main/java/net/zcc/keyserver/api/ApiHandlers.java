@@ -1,6 +1,7 @@
 package net.zcc.keyserver.api;
 
 import java.util.function.Function;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.rpc.CallerRequestConfig;
 import net.zcc.keyserver.rpc.MethodPolicy;
 import net.zcc.keyserver.rpc.RpcHandlers;
@@ -12,16 +13,17 @@ import org.apache.xmlrpc.server.RequestProcessorFactoryFactory;
 public final class ApiHandlers {
 
     /** Only enrollment is anonymous. */
-    public static final MethodPolicy POLICY = MethodPolicy.anonymous("Enroll.request", "Enroll.certificate");
+    public static final MethodPolicy POLICY = MethodPolicy.anonymous(RpcMethods.ENROLL_REQUEST,
+            RpcMethods.ENROLL_CERTIFICATE);
 
     private ApiHandlers() { }
 
     /** The registrations for {@link net.zcc.keyserver.rpc.RpcServer}. */
     public static RpcHandlers of(ApiContext ctx) {
         return mapping -> {
-            add(mapping, "Enroll", Enroll.class, r -> new Enroll(ctx));
-            add(mapping, "Keys", Keys.class, r -> new Keys(ctx));
-            add(mapping, "Admin", Admin.class, r -> new Admin(ctx, CallerRequestConfig.callerOf(r)));
+            add(mapping, RpcMethods.ENROLL, Enroll.class, r -> new Enroll(ctx));
+            add(mapping, RpcMethods.KEYS, Keys.class, r -> new Keys(ctx));
+            add(mapping, RpcMethods.ADMIN, Admin.class, r -> new Admin(ctx, CallerRequestConfig.callerOf(r)));
         };
     }
 

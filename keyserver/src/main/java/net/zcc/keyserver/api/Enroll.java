@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcFault;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.store.DuplicateEntryException;
 import net.zcc.keyserver.store.Host;
 import net.zcc.keyserver.store.HostState;
-import net.zcc.keyserver.store.KeyId;
 import org.apache.xmlrpc.XmlRpcException;
 
 /**
@@ -35,7 +37,7 @@ public class Enroll {
     /**
      * Consumes {@code token} and registers the host PENDING under the key id of its X25519 static
      * public key, owning {@code addresses} (IP literals). The static key is stored under scheme
-     * {@value Keys#STATIC_KEY_SCHEME} (what peers look up for Noise KK once the host is approved) and
+     * {@value RpcMethods#X25519_SCHEME} (what peers look up for Noise KK once the host is approved) and
      * the TLS public key in the store, so approval and {@link #certificate} survive a restart. Every
      * argument is checked before the token is consumed; a host or address that is already
      * registered still uses the token up.
@@ -46,10 +48,10 @@ public class Enroll {
             String tlsPublicKeyBase64) throws XmlRpcException {
         byte[] x25519 = ApiFaults.base64(x25519PublicKeyBase64, "the X25519 public key");
         if (x25519.length != KeyId.X25519_KEY_BYTES) {
-            throw ApiFaults.fault("the X25519 public key is 32 bytes");
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, "the X25519 public key is 32 bytes");
         }
         if (addresses == null || addresses.length == 0 || addresses.length > MAX_ADDRESSES) {
-            throw ApiFaults.fault("a host owns 1 to " + MAX_ADDRESSES + " addresses");
+            throw ApiFaults.fault(RpcFault.BAD_ARGUMENT, "a host owns 1 to " + MAX_ADDRESSES + " addresses");
         }
         List<InetAddress> owned = new ArrayList<>();
         for (Object a : addresses) {
@@ -57,13 +59,13 @@ public class Enroll {
         }
         PublicKey tls = ApiFaults.tlsPublicKey(tlsPublicKeyBase64);
         if (!ctx.tokens().consumeToken(token, ctx.clock().instant())) {
-            throw ApiFaults.fault("enrollment token refused: unknown, expired or already used");
+            throw ApiFaults.fault(RpcFault.TOKEN_REFUSED);
         }
         Host host;
         try {
             host = ctx.hosts().register(x25519, owned, tls.getEncoded(), ctx.clock().instant());
         } catch (DuplicateEntryException e) {
-            throw ApiFaults.fault("this host key or one of its addresses is already registered");
+            throw ApiFaults.fault(RpcFault.ALREADY_REGISTERED);
         }
         Audit.record("enrollment: host {} PENDING, addresses {} (one-time token used)", host.keyId(),
                 owned.stream().map(InetAddress::getHostAddress).toList());
@@ -81,13 +83,13 @@ public class Enroll {
         boolean sameKey = ctx.hosts().tlsPublicKey(id)
                 .filter(known -> MessageDigest.isEqual(known, tls.getEncoded())).isPresent();
         if (!approved || !sameKey) {
-            throw ApiFaults.fault("no certificate: the host is not approved or the TLS key does not match");
+            throw ApiFaults.fault(RpcFault.NOT_APPROVED);
         }
         X509Certificate cert;
         try {
             cert = ctx.ca().issueClientCertificate(id, tls, ctx.clientCertificateValidity());
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw ApiFaults.fault("cannot issue the certificate");
+            throw ApiFaults.fault(RpcFault.SERVER_ERROR, "cannot issue the certificate");
         }
         Audit.record("certificate issued to host {}: serial {}, valid until {}", id, cert.getSerialNumber().toString(16),
                 cert.getNotAfter().toInstant());

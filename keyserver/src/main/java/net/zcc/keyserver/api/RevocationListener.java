@@ -1,6 +1,7 @@
 package net.zcc.keyserver.api;
 
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+
 
 /**
  * Told by {@code Admin.revoke} right after a host is revoked in the store and its cached state is

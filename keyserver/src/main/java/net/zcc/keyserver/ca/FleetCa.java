@@ -5,13 +5,9 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -29,13 +25,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import net.zcc.keyserver.store.KeyId;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import net.zcc.contract.ClientIdentity;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.files.OwnerOnlyFiles;
+import net.zcc.contract.pem.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -51,10 +47,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * The fleet certificate authority: an EC P-256 key and a self-signed CA certificate, kept as two
@@ -85,11 +79,6 @@ public final class FleetCa {
     /** notBefore is set this far in the past to tolerate small clock differences. */
     static final Duration BACKDATE = Duration.ofMinutes(1);
     private static final String SIG_ALG = "SHA256withECDSA";
-    private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> GROUP_OTHER = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final PrivateKey key;
     private final X509Certificate certificate;
@@ -110,12 +99,8 @@ public final class FleetCa {
      */
     public static FleetCa openOrCreate(Path dir, Clock clock) throws IOException {
         Objects.requireNonNull(clock, "clock");
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.toAbsolutePath().getParent());
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_PERMS));
-            Files.setPosixFilePermissions(dir, DIR_PERMS); // umask may have narrowed more, never widened
-        }
-        requireOwnerOnly(dir, true);
+        OwnerOnlyFiles.createDirectory(dir);
+        OwnerOnlyFiles.requireDirectory(dir, "fleet CA directory");
         Path keyFile = dir.resolve(KEY_FILE);
         Path certFile = dir.resolve(CERT_FILE);
         boolean hasKey = Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS);
@@ -278,8 +263,8 @@ public final class FleetCa {
             X509Certificate cert = sign(b, pair.getPrivate());
             // Each file appears atomically; a crash between the two leaves one file, which
             // openOrCreate refuses rather than overwriting.
-            writeOwnerOnly(certFile, Pem.write(cert));
-            writeOwnerOnly(keyFile, Pem.write(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded())));
+            OwnerOnlyFiles.write(certFile, Pem.certificate(cert));
+            OwnerOnlyFiles.write(keyFile, Pem.encode(Pem.PRIVATE_KEY, pair.getPrivate().getEncoded()));
             return new FleetCa(pair.getPrivate(), cert, clock);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot create the fleet CA in " + dir, e);
@@ -287,19 +272,9 @@ public final class FleetCa {
     }
 
     private static FleetCa load(Path keyFile, Path certFile, Clock clock) throws IOException {
-        requireOwnerOnly(keyFile, false);
-        requireOwnerOnly(certFile, false);
-        Object keyObj = Pem.read(keyFile);
-        Object certObj = Pem.read(certFile);
-        if (!(keyObj instanceof PrivateKeyInfo info)) {
-            throw new IOException(keyFile + " does not hold an unencrypted PKCS#8 private key");
-        }
-        if (!(certObj instanceof X509CertificateHolder holder)) {
-            throw new IOException(certFile + " does not hold an X.509 certificate");
-        }
+        PrivateKey key = Pem.ecPrivateKey(OwnerOnlyFiles.read(keyFile, "fleet CA file"), keyFile.toString());
+        X509Certificate cert = Pem.certificate(OwnerOnlyFiles.read(certFile, "fleet CA file"), certFile.toString());
         try {
-            PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
             cert.verify(cert.getPublicKey());
             if (cert.getBasicConstraints() < 0 || cert.getKeyUsage() == null || !cert.getKeyUsage()[5]) {
                 throw new IOException(certFile + " is not a CA certificate (basicConstraints CA, keyCertSign)");
@@ -323,47 +298,6 @@ public final class FleetCa {
         v.update(probe);
         if (!v.verify(sig)) {
             throw new IOException(keyFile + " does not match the CA certificate");
-        }
-    }
-
-    /** Refuses a path that is a symlink, owned by another user or open to group/other. */
-    private static void requireOwnerOnly(Path p, boolean directory) throws IOException {
-        if (Files.isSymbolicLink(p)) {
-            throw new IOException("refusing fleet CA path " + p + ": it is a symbolic link");
-        }
-        if (directory != Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("refusing fleet CA path " + p + ": expected a " + (directory ? "directory" : "file"));
-        }
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-        open.addAll(perms);
-        open.retainAll(GROUP_OTHER);
-        if (!open.isEmpty()) {
-            throw new IOException("refusing fleet CA " + (directory ? "directory " : "file ") + p + ": mode "
-                    + PosixFilePermissions.toString(perms) + " lets group or others access it; it must be "
-                    + (directory ? "0700" : "0600") + " (chmod " + (directory ? "700" : "600") + ")");
-        }
-        String owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
-        String me = System.getProperty("user.name");
-        if (!owner.equals(me)) {
-            throw new IOException("refusing fleet CA path " + p + ": owned by " + owner + ", not by " + me);
-        }
-    }
-
-    private static void writeOwnerOnly(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".pem", PosixFilePermissions.asFileAttribute(FILE_PERMS));
-        try {
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

@@ -1,6 +1,7 @@
 package net.zcc.keyserver.ca;
 
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+
 
 /**
  * Decides, per request, whether the host named by a verified client certificate may still be

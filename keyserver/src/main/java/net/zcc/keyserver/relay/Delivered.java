@@ -2,7 +2,8 @@ package net.zcc.keyserver.relay;
 
 import java.util.Arrays;
 import java.util.Objects;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 
 /**
  * One message handed to its destination, with its sender's X25519 static public key (the receiver's
@@ -42,9 +43,9 @@ public final class Delivered {
         Arrays.fill(message, (byte) 0);
     }
 
-    /** Writes the sender key into {@code out} at its position (for {@link RelayWire}). */
-    void putSenderKey(java.nio.ByteBuffer out) {
-        out.put(senderKey);
+    /** This message as a poll answer's frame: the same arrays, not copies (wiping one wipes both). */
+    RelayWire.Frame frame() {
+        return new RelayWire.Frame(senderKey, message);
     }
 
     /** Shows the sender and length only: this may end up in a log, the content must not. */

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.zcc.contract.KeyId;
 
 /**
  * The messages waiting for one host, and at most one waiting poll. Every method must be called
@@ -63,12 +64,12 @@ final class Mailbox {
     }
 
     /** Drops and wipes the messages sent by the host with {@code senderKeyId} (it was revoked); returns the bytes freed. */
-    int discardFrom(net.zcc.keyserver.store.KeyId senderKeyId) {
+    int discardFrom(KeyId senderKeyId) {
         int freed = 0;
         var it = queue.iterator();
         while (it.hasNext()) {
             Entry e = it.next();
-            if (net.zcc.keyserver.store.KeyId.of(e.senderKey()).equals(senderKeyId)) {
+            if (KeyId.of(e.senderKey()).equals(senderKeyId)) {
                 freed += e.body().length;
                 Arrays.fill(e.body(), (byte) 0);
                 it.remove();

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

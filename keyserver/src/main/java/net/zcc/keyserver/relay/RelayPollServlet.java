@@ -15,7 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,7 @@ public final class RelayPollServlet extends HttpServlet {
 
     /** Writes the frames and wipes every copy of the message bytes this servlet holds. */
     private static void write(HttpServletResponse resp, List<Delivered> messages) throws IOException {
-        byte[] body = RelayWire.encode(messages);
+        byte[] body = RelayWire.encode(messages.stream().map(Delivered::frame).toList());
         try {
             resp.setStatus(HttpServletResponse.SC_OK);
             resp.setContentType("application/octet-stream");

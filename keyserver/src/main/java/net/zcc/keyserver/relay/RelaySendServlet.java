@@ -4,12 +4,14 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 
 /**
  * {@code POST <mount>/<destination key id hex>} with body = the sender's own X25519 static public
@@ -60,7 +62,7 @@ public final class RelaySendServlet extends HttpServlet {
             text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, SendResult.TOO_LARGE.reason());
             return;
         }
-        byte[] body = RelayWire.readBounded(req.getInputStream(), max);
+        byte[] body = readBounded(req.getInputStream(), max);
         if (body == null) {
             text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, SendResult.TOO_LARGE.reason());
             return;
@@ -99,6 +101,26 @@ public final class RelaySendServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * Reads at most {@code max} bytes into one array (no growing buffers that leave stray copies
+     * of a message behind); returns null if the stream holds more.
+     */
+    static byte[] readBounded(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[max + 1];
+        int len = 0;
+        int n;
+        while (len < buf.length && (n = in.read(buf, len, buf.length - len)) >= 0) {
+            len += n;
+        }
+        if (len > max) {
+            Arrays.fill(buf, (byte) 0);
+            return null;
+        }
+        byte[] out = Arrays.copyOf(buf, len);
+        Arrays.fill(buf, (byte) 0);
+        return out;
     }
 
     static void text(HttpServletResponse resp, int status, String reason) throws IOException {

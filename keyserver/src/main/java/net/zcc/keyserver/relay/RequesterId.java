@@ -2,7 +2,7 @@ package net.zcc.keyserver.relay;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 
 /**
  * Says which host made a request. In production this reads the verified client certificate

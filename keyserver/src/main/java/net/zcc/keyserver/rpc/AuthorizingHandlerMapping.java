@@ -1,8 +1,8 @@
 package net.zcc.keyserver.rpc;
 
+import net.zcc.contract.rpc.RpcFault;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcHandler;
-import org.apache.xmlrpc.common.XmlRpcNotAuthorizedException;
 import org.apache.xmlrpc.server.XmlRpcHandlerMapping;
 
 /**
@@ -27,7 +27,8 @@ final class AuthorizingHandlerMapping implements XmlRpcHandlerMapping {
         }
         return request -> {
             if (CallerRequestConfig.callerOf(request).isEmpty()) {
-                throw new XmlRpcNotAuthorizedException("client certificate required");
+                throw new XmlRpcException(RpcFault.CLIENT_CERTIFICATE_REQUIRED.code(),
+                        RpcFault.CLIENT_CERTIFICATE_REQUIRED.text());
             }
             return handler.execute(request);
         };

@@ -1,7 +1,7 @@
 package net.zcc.keyserver.rpc;
 
 import java.util.Optional;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 

@@ -3,6 +3,7 @@ package net.zcc.keyserver.rpc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import net.zcc.contract.xml.HardenedSax;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.XmlRpcRequestConfig;
@@ -40,7 +41,7 @@ final class LimitedXmlRpcServer extends XmlRpcHttpServer {
         XmlRpcRequestParser parser = new XmlRpcRequestParser(config, getTypeFactory());
         XMLReader reader = SAXParsers.newXMLReader();
         reader.setContentHandler(new DepthLimitingHandler(parser, maxValueDepth));
-        reader.setErrorHandler(SafeSaxParsers.SILENT);
+        reader.setErrorHandler(HardenedSax.THROW_ERRORS);
         try {
             reader.parse(new InputSource(in));
         } catch (SAXException e) {

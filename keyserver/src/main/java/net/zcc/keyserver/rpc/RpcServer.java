@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.security.KeyStore;
 import java.util.List;
+import net.zcc.contract.rpc.RpcMethods;
 import org.apache.xmlrpc.server.PropertyHandlerMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The key server's XML-RPC endpoint: Jetty with one TLS connector on one local address (127.0.0.1
  * unless given another), serving
- * {@link XmlRpcJakartaServlet} at {@value #PATH}.
+ * {@link XmlRpcJakartaServlet} at {@value RpcMethods#PATH}.
  *
  * <p>A Jetty lifecycle bean: {@code start()} binds and serves, {@code stop()} or {@link #close()}
  * releases the port. There is no plain-HTTP connector on purpose: every method except enrollment
@@ -31,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcServer extends ContainerLifeCycle implements AutoCloseable {
 
-    /** The servlet path, the conventional XML-RPC one. */
-    public static final String PATH = "/RPC2";
     /** The host of the constructors that take none (an IP literal: no name lookup). */
     static final String HOST = "127.0.0.1";
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
@@ -105,7 +104,7 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
     }
 
     /**
-     * The servlet context serving {@link #PATH}, so the key server can mount more servlets and
+     * The servlet context serving {@link RpcMethods#PATH}, so the key server can mount more servlets and
      * filters (the relay) on the same TLS connector. Add them before {@link #start()} only. A request
      * to such a servlet carries the verified client certificate chain in the
      * {@code jakarta.servlet.request.X509Certificate} attribute; it gets no revocation check from
@@ -122,7 +121,7 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
 
     /** Returns {@code https://<host>:<port>/RPC2}; valid after {@link #start()}. */
     public URI uri() {
-        return URI.create(baseUri() + PATH);
+        return URI.create(baseUri() + RpcMethods.PATH);
     }
 
     /** Returns {@code https://<host>:<port>} (an IPv6 host in brackets); valid after {@link #start()}. */
@@ -181,7 +180,7 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
         ServletHolder holder = new ServletHolder(new XmlRpcJakartaServlet(mapping, limits, mtls));
         // Init at start, not at the first request, so the safe parser is in place before any parse.
         holder.setInitOrder(1);
-        context.addServlet(holder, PATH);
+        context.addServlet(holder, RpcMethods.PATH);
         return context;
     }
 }

@@ -11,14 +11,14 @@ import java.io.OutputStream;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
+import net.zcc.contract.ClientIdentity;
+import net.zcc.contract.KeyId;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.server.XmlRpcHandlerMapping;
 import org.apache.xmlrpc.server.XmlRpcServerConfigImpl;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.util.HttpUtil;
-import net.zcc.keyserver.ca.ClientIdentity;
 import net.zcc.keyserver.ca.RevocationCheck;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * Serves Apache XML-RPC 3.1.3 from a Jakarta (ee10) servlet container, hardened for hostile input.

@@ -1,6 +1,8 @@
 package net.zcc.keyserver.store;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,6 +103,14 @@ public final class EnrollmentTokens {
     }
 
     static String hash(String token) {
-        return HexFormat.of().formatHex(KeyId.sha256(token.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(sha256(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java 17 runtime has SHA-256", e);
+        }
     }
 }

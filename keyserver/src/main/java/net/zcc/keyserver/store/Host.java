@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import net.zcc.contract.KeyId;
 
 /** A host as the key server knows it: its key id, the addresses it owns, and its state. */
 public record Host(KeyId keyId, List<InetAddress> addresses, HostState state,

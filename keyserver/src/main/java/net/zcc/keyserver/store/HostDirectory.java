@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcMethods;
 
 /**
  * Hosts, their addresses and their public keys. Each method is one transaction. Only
@@ -35,7 +37,7 @@ public final class HostDirectory {
     /**
      * Registers a host as {@link HostState#PENDING} under the key id of its X25519 static
      * public key, owning {@code addresses}, in one transaction with its static key (scheme
-     * {@link HostPublicKey#STATIC_KEY_SCHEME}, served once the host is approved) and the TLS
+     * {@link RpcMethods#X25519_SCHEME}, served once the host is approved) and the TLS
      * public key it will ask a certificate for (kept in the store so a restart does not lose it).
      *
      * @param tlsPublicKey DER SubjectPublicKeyInfo, at most {@link #MAX_TLS_KEY_BYTES}; null for none
@@ -43,7 +45,7 @@ public final class HostDirectory {
      */
     public Host register(byte[] staticPublicKey, List<InetAddress> addresses, byte[] tlsPublicKey, Instant now) {
         KeyId id = KeyId.of(staticPublicKey);
-        HostPublicKey staticKey = new HostPublicKey(id, HostPublicKey.STATIC_KEY_SCHEME, staticPublicKey);
+        HostPublicKey staticKey = new HostPublicKey(id, RpcMethods.X25519_SCHEME, staticPublicKey);
         List<InetAddress> owned = List.copyOf(addresses);
         if (owned.isEmpty()) {
             throw new IllegalArgumentException("a host owns at least one address");

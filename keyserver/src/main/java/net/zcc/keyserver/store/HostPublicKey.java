@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import net.zcc.contract.KeyId;
 
 /**
  * The X25519 public key a host uses for one scheme (a cipher-suite name such as
@@ -11,12 +12,6 @@ import java.util.regex.Pattern;
  * out, so the record stays immutable.
  */
 public record HostPublicKey(KeyId keyId, String scheme, byte[] publicKey) {
-    /**
-     * The scheme under which registration stores a host's X25519 static public key, the key its
-     * key id is derived from and the one Noise KK needs: agents look a peer up with
-     * {@code Keys.lookup(address, "x25519")}. Other schemes are added by administrators.
-     */
-    public static final String STATIC_KEY_SCHEME = "x25519";
     private static final Pattern SCHEME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     /** Validates the scheme name and the key length and copies the key. */

@@ -1,6 +1,7 @@
 package net.zcc.keyserver.store;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import net.zcc.contract.files.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,8 @@ public final class KeyStoreDatabase implements AutoCloseable {
         credentials.setProperty("user", user);
         credentials.setProperty("password", new String(password));
         try {
-            OwnerOnlyFiles.ensurePrivateDirectory(home);
+            OwnerOnlyFiles.createDirectory(home);
+            Files.setPosixFilePermissions(home, OwnerOnlyFiles.OWNER_DIRECTORY); // an existing home is narrowed too
             if (!DerbyDialect.exists(dir)) {
                 createHardened(dir, user, password, credentials);
             }

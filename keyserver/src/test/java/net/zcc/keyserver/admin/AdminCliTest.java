@@ -1,6 +1,5 @@
 package net.zcc.keyserver.admin;
 
-import net.zcc.keyserver.ca.Pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,10 +17,12 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.pem.Pem;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -57,7 +58,7 @@ class AdminCliTest {
 
         try (KeyServer server = new KeyServer(KeyServerConfig.defaults(home, "zcc", "correct horse battery".toCharArray()))) {
             server.start();
-            assertEquals(Pem.of(server.fleetCa().certificate()), Files.readString(home.resolve(PublicCaFile.NAME)));
+            assertEquals(new String(Pem.certificate(server.fleetCa().certificate()), StandardCharsets.US_ASCII), Files.readString(home.resolve(PublicCaFile.NAME)));
             String url = server.baseUri().toString();
 
             // The admin issues a token; a host enrolls with it, anonymously, as an agent would.
@@ -68,7 +69,7 @@ class AdminCliTest {
             byte[] x25519 = new byte[32];
             RANDOM.nextBytes(x25519);
             XmlRpcClient anonymous = TlsClients.xmlRpc(server.rpcUri(), TlsClients.fleetClient(server.fleetCa(), null, null));
-            String hostId = (String) anonymous.execute("Enroll.request", new Object[] {token.field("token"),
+            String hostId = (String) anonymous.execute(RpcMethods.ENROLL_REQUEST, new Object[] {token.field("token"),
                 b64(x25519), new Object[] {HOST_ADDRESS}, b64(hostTls.getPublic().getEncoded())});
             assertEquals(KeyId.of(x25519).hex(), hostId);
 
@@ -80,12 +81,12 @@ class AdminCliTest {
             assertEquals(1, admin(adminDir, url, "approve", hostId).code(), "no change: not PENDING any more");
             X509Certificate hostCert = certificate(anonymous, hostId, hostTls);
             XmlRpcClient host = TlsClients.xmlRpc(server.rpcUri(), TlsClients.fleetClient(server.fleetCa(), hostTls, hostCert));
-            assertEquals(b64(x25519), host.execute("Keys.lookup", new Object[] {HOST_ADDRESS, "x25519"}));
+            assertEquals(b64(x25519), host.execute(RpcMethods.KEYS_LOOKUP, new Object[] {HOST_ADDRESS, "x25519"}));
 
             // Admin key management through the CLI.
             String chacha = b64(new byte[32]);
             assertEquals(0, admin(adminDir, url, "add-key", hostId, "chacha20", chacha).code());
-            assertEquals(chacha, host.execute("Keys.lookup", new Object[] {HOST_ADDRESS, "chacha20"}));
+            assertEquals(chacha, host.execute(RpcMethods.KEYS_LOOKUP, new Object[] {HOST_ADDRESS, "chacha20"}));
             assertEquals(0, admin(adminDir, url, "delete-key", hostId, "chacha20").code());
             assertEquals(1, admin(adminDir, url, "delete-key", hostId, "chacha20").code(), "nothing left to delete");
             assertEquals(1, admin(adminDir, url, "delete-key", hostId, "x25519").code(), "the static key is fixed");
@@ -102,7 +103,7 @@ class AdminCliTest {
             // Revocation: the host's live certificate is refused at once.
             CliRun revoke = admin(adminDir, url, "revoke", hostId);
             assertEquals(0, revoke.code(), revoke::toString);
-            assertThrows(XmlRpcException.class, () -> host.execute("Keys.lookup", new Object[] {HOST_ADDRESS, "x25519"}));
+            assertThrows(XmlRpcException.class, () -> host.execute(RpcMethods.KEYS_LOOKUP, new Object[] {HOST_ADDRESS, "x25519"}));
             CliRun revokedHost = admin(hostDir, url, "hosts");
             assertEquals(1, revokedHost.code(), revokedHost::toString);
             assertTrue(revokedHost.err().contains("403"), revokedHost::toString);
@@ -207,7 +208,7 @@ class AdminCliTest {
 
     @SuppressWarnings("unchecked")
     private static X509Certificate certificate(XmlRpcClient anonymous, String hostId, KeyPair tls) throws Exception {
-        Map<String, Object> r = (Map<String, Object>) anonymous.execute("Enroll.certificate",
+        Map<String, Object> r = (Map<String, Object>) anonymous.execute(RpcMethods.ENROLL_CERTIFICATE,
                 new Object[] {hostId, b64(tls.getPublic().getEncoded())});
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
                 new ByteArrayInputStream(((String) r.get("certificate")).getBytes(StandardCharsets.US_ASCII)));

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.api.Admin;
 import net.zcc.keyserver.api.Enroll;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 
 /**

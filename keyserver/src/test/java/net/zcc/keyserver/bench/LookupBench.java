@@ -12,10 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcMethods;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
-import net.zcc.keyserver.api.Keys;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.client.XmlRpcClient;
 
@@ -141,8 +141,8 @@ public final class LookupBench {
                         BenchHost target = hosts.get(ThreadLocalRandom.current().nextInt(hosts.size()));
                         boolean ok;
                         try {
-                            ok = target.staticKeyB64().equals(client.execute("Keys.lookup",
-                                    new Object[] {target.address(), Keys.STATIC_KEY_SCHEME}));
+                            ok = target.staticKeyB64().equals(client.execute(RpcMethods.KEYS_LOOKUP,
+                                    new Object[] {target.address(), RpcMethods.X25519_SCHEME}));
                         } catch (Exception e) {
                             ok = false;
                         }

@@ -31,13 +31,12 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.relay.RelayWire;
 import net.zcc.keyserver.KeyServer;
 import net.zcc.keyserver.KeyServerConfig;
 import net.zcc.keyserver.api.Admin;
 import net.zcc.keyserver.api.Enroll;
-import net.zcc.keyserver.relay.Delivered;
-import net.zcc.keyserver.relay.RelayWire;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * Concurrent relay long-polls over mutual TLS against a key server in its own JVM (a benchmark,
@@ -218,7 +217,7 @@ public final class PollBench {
                         if (r.status() != 200) {
                             throw new IOException("poll answered " + r.status());
                         }
-                        List<Delivered> got = RelayWire.decode(r.body());
+                        List<RelayWire.Frame> got = RelayWire.decode(r.body());
                         if (got.size() != 1 || !Arrays.equals(got.get(0).senderKey(), sender.staticKey())
                                 || !Arrays.equals(got.get(0).message(), messages[me])) {
                             throw new IOException("host " + me + " got " + got.size()

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import net.zcc.keyserver.store.KeyId;
+import net.zcc.contract.KeyId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -32,8 +32,9 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcFault;
 import net.zcc.keyserver.ca.FleetCa;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.testing.TlsClients;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -93,6 +94,7 @@ class RpcMutualTlsTest {
         assertEquals("hi", anonymous.execute("Health.echo", new Object[] {"hi"}));
         XmlRpcException e = assertThrows(XmlRpcException.class, () -> anonymous.execute("Health.ping", new Object[0]));
         assertTrue(e.getMessage().contains("client certificate required"), e.getMessage());
+        assertEquals(RpcFault.CLIENT_CERTIFICATE_REQUIRED.code(), e.code);
     }
 
     @Test

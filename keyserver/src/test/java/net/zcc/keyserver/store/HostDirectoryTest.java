@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcMethods;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +79,7 @@ class HostDirectoryTest {
         HostPublicKey second = new HostPublicKey(id, "chacha20", TestStores.publicKey("rotated"));
         assertTrue(hosts.modifyKey(second, NOW));
         assertEquals(second, hosts.publicKeyFor(v4, "chacha20").orElseThrow());
-        assertEquals(List.of(second, new HostPublicKey(id, HostPublicKey.STATIC_KEY_SCHEME, key)), hosts.keysOf(id));
+        assertEquals(List.of(second, new HostPublicKey(id, RpcMethods.X25519_SCHEME, key)), hosts.keysOf(id));
 
         assertTrue(hosts.deleteKey(id, "chacha20"));
         assertFalse(hosts.deleteKey(id, "chacha20"));

@@ -17,6 +17,6 @@ final class TestStores {
 
     /** A deterministic 32-byte stand-in for an X25519 public key. */
     static byte[] publicKey(String seed) {
-        return KeyId.sha256(seed.getBytes(StandardCharsets.UTF_8));
+        return EnrollmentTokens.sha256(seed.getBytes(StandardCharsets.UTF_8));
     }
 }

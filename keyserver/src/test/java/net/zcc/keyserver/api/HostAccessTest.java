@@ -1,4 +1,4 @@
-package net.zcc.keyserver;
+package net.zcc.keyserver.api;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.store.HostDirectory;
-import net.zcc.keyserver.store.KeyId;
 import net.zcc.keyserver.store.KeyStoreDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package net.zcc.agent.remote;
+package net.zcc.contract.pem;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,28 +15,38 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * The PEM forms the identity directory holds (RFC 7468): CERTIFICATE, PRIVATE KEY (PKCS#8) and
- * PUBLIC KEY (SubjectPublicKeyInfo), EC keys only. JDK only: no Bouncy Castle PKIX in the agent.
+ * PEM text (RFC 7468) of the forms the fleet uses: CERTIFICATE, PRIVATE KEY (unencrypted PKCS#8:
+ * the file mode protects it) and PUBLIC KEY (SubjectPublicKeyInfo), EC keys only, the forms
+ * OpenSSL and curl read. Both sides use it: the agent for its identity directory and the
+ * certificates it is issued, the key server for the fleet CA, the admin credentials and the
+ * certificates it issues. JDK only: 64-character base64 lines, {@code \n} line ends.
  */
-final class Pem {
+public final class Pem {
 
-    static final String CERTIFICATE = "CERTIFICATE";
-    static final String PRIVATE_KEY = "PRIVATE KEY";
-    static final String PUBLIC_KEY = "PUBLIC KEY";
+    /** The type of an X.509 certificate block. */
+    public static final String CERTIFICATE = "CERTIFICATE";
+    /** The type of an unencrypted PKCS#8 private key block. */
+    public static final String PRIVATE_KEY = "PRIVATE KEY";
+    /** The type of a SubjectPublicKeyInfo block. */
+    public static final String PUBLIC_KEY = "PUBLIC KEY";
 
     private Pem() {
     }
 
     /** One PEM block of {@code type} around {@code der}. */
-    static byte[] encode(String type, byte[] der) {
+    public static byte[] encode(String type, byte[] der) {
         String text = "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The DER inside the first block of {@code type}; text around it is ignored. */
-    static byte[] decode(byte[] pem, String type, String source) throws IOException {
+    /**
+     * The DER inside the first block of {@code type}; text around it is ignored.
+     *
+     * @param source names the PEM's origin (a file, a call) in the exception's message
+     */
+    public static byte[] decode(byte[] pem, String type, String source) throws IOException {
         String text = new String(pem, StandardCharsets.US_ASCII);
         String begin = "-----BEGIN " + type + "-----";
         String end = "-----END " + type + "-----";
@@ -52,7 +62,8 @@ final class Pem {
         }
     }
 
-    static X509Certificate certificate(byte[] pem, String source) throws IOException {
+    /** The certificate in the first CERTIFICATE block. */
+    public static X509Certificate certificate(byte[] pem, String source) throws IOException {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(decode(pem, CERTIFICATE, source)));
@@ -61,7 +72,8 @@ final class Pem {
         }
     }
 
-    static PrivateKey ecPrivateKey(byte[] pem, String source) throws IOException {
+    /** The EC private key in the first PRIVATE KEY block. */
+    public static PrivateKey ecPrivateKey(byte[] pem, String source) throws IOException {
         try {
             return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(decode(pem, PRIVATE_KEY, source)));
         } catch (GeneralSecurityException e) {
@@ -69,7 +81,8 @@ final class Pem {
         }
     }
 
-    static PublicKey ecPublicKey(byte[] pem, String source) throws IOException {
+    /** The EC public key in the first PUBLIC KEY block. */
+    public static PublicKey ecPublicKey(byte[] pem, String source) throws IOException {
         try {
             return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(decode(pem, PUBLIC_KEY, source)));
         } catch (GeneralSecurityException e) {
@@ -77,7 +90,8 @@ final class Pem {
         }
     }
 
-    static byte[] certificate(X509Certificate cert) throws IOException {
+    /** A CERTIFICATE block of {@code cert}. */
+    public static byte[] certificate(X509Certificate cert) throws IOException {
         try {
             return encode(CERTIFICATE, cert.getEncoded());
         } catch (CertificateException e) {

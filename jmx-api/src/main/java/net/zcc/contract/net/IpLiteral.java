@@ -1,4 +1,4 @@
-package net.zcc.servicefile;
+package net.zcc.contract.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -7,27 +7,32 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
- * Parses and prints IP address literals without ever asking DNS.
+ * Parses and prints IP address literals without ever asking DNS. Both sides use it: the agent
+ * for service files, key files, enrollment addresses and lookups; the key server for the
+ * addresses it is sent and the one it binds to.
  *
- * <p>{@link InetAddress#getByName} resolves names; a service file must not depend on DNS, so the
- * text is checked to be a literal first and only then handed to the JDK.
+ * <p>{@link InetAddress#getByName} resolves names; nothing here may depend on DNS (a service
+ * file, a bound address, the address a host enrolls with), so the text is checked to be a literal
+ * first and only then handed to the JDK. Dotted quads without leading zeros (a leading zero means
+ * octal to inet_aton: refused rather than guessed), IPv6 in any RFC 4291 form but not IPv4-mapped.
  */
-public final class HostLiteral {
+public final class IpLiteral {
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
-    private HostLiteral() {
+    private IpLiteral() {
     }
 
     /**
-     * Parses an IPv4 or IPv6 literal.
+     * Parses the IPv4 or IPv6 literal of one host: neither the unspecified address nor a
+     * multicast one.
      *
      * @throws IllegalArgumentException with a message for a person if the text is not a usable
      *     host address
      */
-    public static InetAddress parse(String text) {
-        InetAddress addr = parseLiteral(text);
+    public static InetAddress parseHost(String text) {
+        InetAddress addr = parse(text);
         if (addr.isAnyLocalAddress()) {
             throw new IllegalArgumentException("\"" + text + "\" is the unspecified address; name one host");
         }
@@ -37,7 +42,12 @@ public final class HostLiteral {
         return addr;
     }
 
-    private static InetAddress parseLiteral(String text) {
+    /**
+     * Parses an IPv4 or IPv6 literal, any address.
+     *
+     * @throws IllegalArgumentException with a message for a person if the text is not one
+     */
+    public static InetAddress parse(String text) {
         boolean v4 = IPV4.matcher(text).matches();
         boolean v6 = !v4 && text.indexOf(':') >= 0 && IPV6_CHARS.matcher(text).matches();
         if (!v4 && !v6) {

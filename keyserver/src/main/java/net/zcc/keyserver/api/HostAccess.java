@@ -1,4 +1,4 @@
-package net.zcc.keyserver;
+package net.zcc.keyserver.api;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.ca.RevocationCheck;
 import net.zcc.keyserver.store.Host;
 import net.zcc.keyserver.store.HostDirectory;
 import net.zcc.keyserver.store.HostState;
-import net.zcc.keyserver.store.KeyId;
 
 /**
  * The store-backed {@link RevocationCheck}: a host is allowed while its state is
@@ -20,8 +20,12 @@ import net.zcc.keyserver.store.KeyId;
  *
  * <p>Two views: {@link #hostsOnly()} for the relay (approved hosts only) and {@link #hostsAndAdmins()}
  * for XML-RPC, where the configured admin key ids are also let through (their calls are then
- * authorised per method). The admin set may be live ({@link AdminSet}: {@code --admin} ids plus
- * {@code <home>/admins}, re-read when the file changes).
+ * authorised per method). The admin set may be live (the key server's {@code AdminSet}:
+ * {@code --admin} ids plus {@code <home>/admins}, re-read when the file changes).
+ *
+ * <p>In the API package because the handlers own it: {@code Admin} invalidates it on every state
+ * change it makes. The key server's root package builds it and hands its two views to the relay
+ * and the RPC server; nothing here looks back at the root package.
  */
 public final class HostAccess {
 
@@ -39,7 +43,7 @@ public final class HostAccess {
         this(hosts, Set.copyOf(admins)::contains, ttl);
     }
 
-    /** Creates the check with an admin test that may change while running (an {@link AdminSet}). */
+    /** Creates the check with an admin test that may change while running (an {@code AdminSet}). */
     public HostAccess(HostDirectory hosts, Predicate<KeyId> admins, Duration ttl) {
         this.hosts = Objects.requireNonNull(hosts);
         this.admins = Objects.requireNonNull(admins);

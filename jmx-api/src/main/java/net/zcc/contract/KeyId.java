@@ -1,4 +1,4 @@
-package net.zcc.keyserver.store;
+package net.zcc.contract;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -6,9 +6,11 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The canonical id of a host: lower-case hex of the first 16 bytes of SHA-256 over its
- * 32-byte X25519 static public key. Revocation names this id, not a certificate fingerprint,
- * so a host cannot escape revocation by getting a new certificate for the same key.
+ * The canonical name of a host: lower-case hex of the first 16 bytes of SHA-256 over its 32-byte
+ * X25519 static public key. Both sides use this one rule: the agent names itself and its peers by
+ * it (enrollment, relay sends), the key server stores, certifies and revokes by it. Revocation
+ * names this id, not a certificate fingerprint, so a host cannot escape revocation by getting a
+ * new certificate for the same key.
  */
 public record KeyId(String hex) {
     /** Length of an X25519 public key in bytes. */
@@ -28,13 +30,17 @@ public record KeyId(String hex) {
         if (x25519PublicKey == null || x25519PublicKey.length != X25519_KEY_BYTES) {
             throw new IllegalArgumentException("an X25519 public key is 32 bytes");
         }
-        byte[] digest = sha256(x25519PublicKey);
-        return new KeyId(HexFormat.of().formatHex(digest, 0, ID_BYTES));
+        return digest(x25519PublicKey);
     }
 
-    static byte[] sha256(byte[] input) {
+    /**
+     * The same rule over other public material: an administrator has no X25519 key, so the key
+     * server names it by the digest of its TLS public key's DER encoding instead.
+     */
+    public static KeyId digest(byte[] publicMaterial) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
+            byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(publicMaterial);
+            return new KeyId(HexFormat.of().formatHex(sha256, 0, ID_BYTES));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java 17 runtime has SHA-256", e);
         }

@@ -1,4 +1,4 @@
-package net.zcc.keyserver.ca;
+package net.zcc.contract;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -8,11 +8,12 @@ import java.util.Optional;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import net.zcc.keyserver.store.KeyId;
 
 /**
- * Reads the host identity out of a fleet client certificate: the URI SAN
- * {@code zcc:host:<keyid>}, which must be the only one and must agree with the subject CN.
+ * The host identity in a fleet client certificate: the URI SAN {@code zcc:host:<keyid>}, which
+ * must be the only one and must agree with the subject CN. Both sides use it: the key server's
+ * fleet CA writes the name and its TLS endpoints read it back; the agent checks that a
+ * certificate it was issued names its own key id.
  *
  * <p>Call only on a certificate whose chain the TLS layer already verified against the fleet CA;
  * this class checks the naming, not the signature.
