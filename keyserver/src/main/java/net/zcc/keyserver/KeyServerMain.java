@@ -144,28 +144,17 @@ public final class KeyServerMain implements Callable<Integer> {
 
     private char[] password() throws java.io.IOException {
         if (dbPasswordFile != null) {
-            requireOwnerOnly(dbPasswordFile);
-            return Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip().toCharArray();
+            // The Derby password opens every host's record: refused if group or others may read it,
+            // as the agent refuses such a key file (issue 9).
+            byte[] raw = net.zcc.contract.files.OwnerOnlyFiles.read(dbPasswordFile, "database password file");
+            try {
+                return new String(raw, StandardCharsets.UTF_8).strip().toCharArray();
+            } finally {
+                java.util.Arrays.fill(raw, (byte) 0);
+            }
         }
         String env = System.getenv(PASSWORD_ENV);
         return env == null ? null : env.toCharArray();
-    }
-
-    /**
-     * The Derby password opens every host's record: a file others can read is refused, as the
-     * agent refuses such a key file (issue 9). Checked before the file is read.
-     */
-    static void requireOwnerOnly(Path file) throws java.io.IOException {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        perms.retainAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
-                java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
-                java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
-                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE));
-        if (!perms.isEmpty()) {
-            throw new java.io.IOException(file + " is readable or writable by group or others (mode "
-                    + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))
-                    + "); the database password must be owner-only: chmod 600 " + file);
-        }
     }
 
     /**
