@@ -14,6 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Aes256Suite implements CipherSuite {
     /** Counter blocks in, keystream out: room for a 64 KiB segment, per queue thread (not per connection). */
+    /**
+     * Looked up once: a new connection creates two ciphers and two MACs, and a provider lookup by
+     * name costs more than the AES key expansion itself.
+     */
+    private static final java.security.Provider SUN_JCE = java.security.Security.getProvider("SunJCE");
     private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(
             () -> new byte[][] {new byte[65536 + 16], new byte[65536 + 16]});
 
@@ -41,9 +46,9 @@ public final class Aes256Suite implements CipherSuite {
 
         Direction(byte[] encKey, byte[] macKey) {
             try {
-                ecb = Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
+                ecb = Cipher.getInstance("AES/ECB/NoPadding", SUN_JCE);
                 ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(encKey, "AES"));
-                hmac = Mac.getInstance("HmacSHA256", "SunJCE");
+                hmac = Mac.getInstance("HmacSHA256", SUN_JCE);
                 hmac.init(new SecretKeySpec(macKey, "HmacSHA256"));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("JDK lacks AES or HMAC-SHA-256, or refused the key", e);
