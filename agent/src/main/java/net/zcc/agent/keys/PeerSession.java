@@ -1,5 +1,6 @@
 package net.zcc.agent.keys;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import net.zcc.agent.noise.HandshakeState;
 /**
  * What one agent knows about one peer: the current session key, the replaced keys the peer may
  * still use, the retired keys in their grace period, and the handshake in progress. Guarded by
- * the owning {@link NoiseKeySource}'s lock.
+ * the lock of the {@link Peers} table that holds it.
  *
  * <p>Key confirmation. Message 2 of a handshake may be lost (the key server failing in that
  * moment), so the responder cannot know that the initiator holds the new key, and neither side
@@ -31,8 +32,12 @@ final class PeerSession {
     static final int MAX_AWAITING = 8;
 
     /** A handshake in progress; {@code initiator} says which side we play. */
-    record Pending(HandshakeState state, long id, boolean initiator, long startedNanos) { }
-
+    record Pending(HandshakeState state, long id, boolean initiator, Instant started) {
+        /** Started less than {@code timeout} ago: its answer may still come. */
+        boolean isAlive(Instant now, Duration timeout) {
+            return now.isBefore(started.plus(timeout));
+        }
+    }
 
     private record Retired(SessionKey key, Instant validUntil) { }
 
@@ -122,18 +127,22 @@ final class PeerSession {
     /** The key we last answered a handshake with, waiting for the initiator's confirmation. */
     private SessionKey answered;
     private long answeredId;
-    private long answeredNanos;
+    private Instant answeredAt;
 
     /** Remembers the key of a handshake we answered: offered once the initiator confirms it. */
-    void answered(SessionKey key, long handshakeId, long nowNanos) {
+    void answered(SessionKey key, long handshakeId, Instant now) {
         answered = key;
         answeredId = handshakeId;
-        answeredNanos = nowNanos;
+        answeredAt = now;
     }
 
-    /** How much of {@code windowNanos} is left for the confirmation of our last answer; 0 if none is due. */
-    long confirmationTimeLeft(long nowNanos, long windowNanos) {
-        return answered == null ? 0 : Math.max(0, windowNanos - (nowNanos - answeredNanos));
+    /** How much of {@code window} is left for the confirmation of our last answer; zero if none is due. */
+    Duration confirmationTimeLeft(Instant now, Duration window) {
+        if (answered == null) {
+            return Duration.ZERO;
+        }
+        Duration left = Duration.between(now, answeredAt.plus(window));
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /**
