@@ -23,7 +23,8 @@ import net.zcc.agent.noise.HandshakeState;
  *       waits briefly for a confirmation still due, then runs a handshake of its own, instead
  *       of offering a key the peer may not have;</li>
  *   <li>a replaced key stays acceptable until the peer is seen offering the current key; only
- *       then do the replaced keys get the grace period (at most {@link #MAX_AWAITING} are kept).</li>
+ *       then do the replaced keys get the grace period (at most {@link #MAX_AWAITING} are kept);
+ *       a late confirmation never takes the offer back to an older key.</li>
  * </ol>
  */
 final class PeerSession {
@@ -147,10 +148,13 @@ final class PeerSession {
 
     /**
      * The initiator of handshake {@code handshakeId} confirmed it holds the key: offer it, and
-     * hand it to whoever waits for a key. Returns false if it does not match our last answer.
+     * hand it to whoever waits for a key. Returns false if it does not match our last answer, or
+     * if that key is no longer current: a newer one, got as initiator since, is offered already,
+     * and going back to the older one would offer a key whose grace period the peer may have
+     * started when it saw us offer the newer one (relay messages can be that late).
      */
     boolean confirm(long handshakeId, byte[] tag) {
-        if (answered == null || answeredId != handshakeId
+        if (answered == null || answered != current || answeredId != handshakeId
                 || !java.security.MessageDigest.isEqual(tag, HandshakeMessage.confirmationTag(answered.key(), handshakeId))) {
             return false;
         }

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +29,8 @@ final class InMemoryRelay {
     private volatile boolean down;
     private volatile Predicate<byte[]> lose = m -> false;
     private volatile Duration latency = Duration.ofMillis(5);
+    /** Each message's delay, or null to lose it; when set, replaces {@link #latency} and {@link #lose}. */
+    private volatile Function<byte[], Duration> conditions;
 
     InMemoryRelay(VirtualScheduler scheduler) {
         this.scheduler = scheduler;
@@ -71,6 +74,15 @@ final class InMemoryRelay {
         latency = d;
     }
 
+    /**
+     * Decides the fate of every message from now on: delivered after the returned delay, or lost
+     * when it returns null. Messages then overtake each other as their delays say. Null restores
+     * {@link #latency} and {@link #lose}.
+     */
+    void conditions(Function<byte[], Duration> delayOrLoss) {
+        conditions = delayOrLoss;
+    }
+
     /** Keeps {@code host}'s messages until it {@linkplain #resume resumes} (a host that does not poll yet). */
     void pause(PeerKey host) {
         paused.add(host);
@@ -98,10 +110,12 @@ final class InMemoryRelay {
         synchronized (this) {
             sent++;
         }
-        if (down || lose.test(message)) {
+        Function<byte[], Duration> c = conditions;
+        Duration delay = c != null ? c.apply(message) : lose.test(message) ? null : latency;
+        if (down || delay == null) {
             return;
         }
-        scheduler.schedule(latency, () -> deliver(from, to, message));
+        scheduler.schedule(delay, () -> deliver(from, to, message));
     }
 
     private void deliver(PeerKey from, PeerKey to, byte[] message) {

@@ -151,4 +151,28 @@ class KeyAgreementScenariosTest {
         time.advance(Duration.ofMillis(100));
         assertMutuallyAccepted(a, h[0], b, h[1]);
     }
+
+    /**
+     * Found by {@link KeyAgreementPropertyTest}: B starts a handshake, A answers, B's confirmation
+     * is slow. A's connection waits its confirmation window, then runs a handshake of its own and
+     * offers that newer key; B sees it offered and starts the grace period of the older one. The
+     * old confirmation arriving then must not make A go back to offering the older key, which B
+     * refuses once its grace period is over.
+     */
+    @Test
+    void aLateConfirmationOfAnOlderHandshakeDoesNotTakeBackANewerOffer() throws Exception {
+        Host[] h = pair("198.18.60.51", "198.18.60.52");
+        NoiseKeySource a = start(h[0]);
+        NoiseKeySource b = start(h[1]);
+        java.util.concurrent.atomic.AtomicBoolean firstConfirmation = new java.util.concurrent.atomic.AtomicBoolean(true);
+        relay.conditions(m -> m[0] == HandshakeMessage.CONFIRM && firstConfirmation.getAndSet(false)
+                ? Duration.ofMillis(300) : Duration.ofMillis(1));
+        b.prepare(List.of(h[0].address())); // B initiates, A answers; B's confirmation takes 300 ms
+        time.advance(Duration.ofMillis(5));
+        SessionKey newer = await(a.currentAsync(h[1].address())).orElseThrow(); // A's own handshake, after its window
+        assertTrue(await(b.byIdAsync(h[0].address(), newer.id())).isPresent(), "B takes A's newer key");
+        time.advance(Duration.ofMillis(300)); // the old confirmation lands
+        time.advance(SETTINGS.grace().plusSeconds(1)); // B's grace for the older key is over
+        assertMutuallyAccepted(a, h[0], b, h[1]);
+    }
 }
