@@ -285,7 +285,26 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
     }
 
     private Optional<SessionKey> keyOf(PeerKey owner, InetAddress peer, int keyId) {
-        return peers.keyOf(owner, peer, keyId, scheduler.now(), rekeying.graceUntil(scheduler.now()));
+        Optional<SessionKey> k = peers.keyOf(owner, peer, keyId, scheduler.now(), rekeying.graceUntil(scheduler.now()));
+        if (k.isEmpty()) {
+            resynchronize(owner);
+        }
+        return k;
+    }
+
+    /**
+     * {@code owner} offered a key we do not hold: we lost it (we restarted, or the message 2 that
+     * gave it to the peer came from our previous run) or dropped it. The peer would go on offering
+     * it, and nothing else would tell it, so start a handshake of our own (unless one is running):
+     * its message 2 or confirmation makes the peer offer a key we hold from its next connection
+     * on. At most one attempt per handshake timeout, however many offers are refused.
+     */
+    private void resynchronize(PeerKey owner) {
+        Handshakes.Outgoing out;
+        synchronized (peers) {
+            out = handshakes.startIfIdle(owner, peers.session(owner));
+        }
+        send(out);
     }
 
     /** One revalidation pass now (tests; the agent's run every {@link Settings#revalidateEvery}). */

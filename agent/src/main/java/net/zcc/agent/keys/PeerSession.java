@@ -15,7 +15,7 @@ import net.zcc.agent.noise.HandshakeState;
  *
  * <p>Key confirmation. Message 2 of a handshake may be lost (the key server failing in that
  * moment), so the responder cannot know that the initiator holds the new key, and neither side
- * knows which keys the other still accepts. Two rules keep the two sides on keys both hold:
+ * knows which keys the other still accepts. Three rules keep the two sides on keys both hold:
  * <ol>
  *   <li>we <em>offer</em> only a key the peer is known to hold: one we got as initiator (the
  *       peer wrote message 2, so it holds it), one the initiator confirmed (message 3, after
@@ -24,7 +24,9 @@ import net.zcc.agent.noise.HandshakeState;
  *       of offering a key the peer may not have;</li>
  *   <li>a replaced key stays acceptable until the peer is seen offering the current key; only
  *       then do the replaced keys get the grace period (at most {@link #MAX_AWAITING} are kept);
- *       a late confirmation never takes the offer back to an older key.</li>
+ *       a late confirmation never takes the offer back to an older key;</li>
+ *   <li>an offer of a key id we do not hold starts a handshake of ours ({@link NoiseKeySource}):
+ *       the peer holds a key we lost, and would go on offering it.</li>
  * </ol>
  */
 final class PeerSession {

@@ -1,5 +1,6 @@
 package net.zcc.agent.keys;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -135,6 +136,26 @@ class KeyAgreementScenariosTest {
         b2.prepare(List.of(h[0].address())); // its service file names A
         time.advance(Duration.ofMillis(100));
         assertMutuallyAccepted(a, h[0], b2, h[1]);
+    }
+
+    /**
+     * Found by {@link KeyAgreementPropertyTest}: B restarts and never connects to A (a server).
+     * A cannot know, and offers the key B lost; B refuses that connection, and the refusal makes
+     * B run a handshake, so A's next connection offers a key B holds (before, A kept offering the
+     * lost key until its own rekey, up to 2 minutes later).
+     */
+    @Test
+    void aPeerThatRestartsAndStaysSilentIsResynchronizedByTheFirstRefusedOffer() throws Exception {
+        Host[] h = pair("198.18.60.61", "198.18.60.62");
+        NoiseKeySource a = start(h[0]);
+        NoiseKeySource b = start(h[1]);
+        assertMutuallyAccepted(a, h[0], b, h[1]);
+        b.close();
+        sources.remove(b);
+        NoiseKeySource b2 = start(h[1]); // prepares nothing: A is only a client of B's
+        assertFalse(offerAccepted(a, h[1], b2, h[0]), "A offers the key B lost: refused");
+        time.advance(TIMEOUT);
+        assertTrue(offerAccepted(a, h[1], b2, h[0]), "the next connection offers a key B holds");
     }
 
     /** Relay messages overtake each other (each takes its own time): still one key both hold. */
