@@ -23,7 +23,8 @@ import net.zcc.agent.noise.HandshakeState;
  *       waits briefly for a confirmation still due, then runs a handshake of its own, instead
  *       of offering a key the peer may not have;</li>
  *   <li>a replaced key stays acceptable until the peer is seen offering the current key; only
- *       then do the replaced keys get the grace period (at most {@link #MAX_AWAITING} are kept);
+ *       then do the replaced keys get the grace period (at most {@link #MAX_AWAITING} are kept,
+ *       never dropping the one we offer or the one the peer was last seen offering);
  *       a late confirmation never takes the offer back to an older key;</li>
  *   <li>an offer of a key id we do not hold starts a handshake of ours ({@link NoiseKeySource}):
  *       the peer holds a key we lost, and would go on offering it.</li>
@@ -50,6 +51,8 @@ final class PeerSession {
     CompletableFuture<SessionKey> next;
     /** The newest key the peer is known to hold: what we offer; null when we know of none. */
     private SessionKey offer;
+    /** The replaced key the peer was last seen offering: it may go on using it. */
+    private SessionKey peerUses;
     /** When each key we hold was installed (freshness of the offered key). */
     private final java.util.Map<SessionKey, Instant> born = new java.util.IdentityHashMap<>();
     /** Keys replaced since the peer last offered the current key, oldest first: still accepted. */
@@ -85,6 +88,7 @@ final class PeerSession {
         retired.clear();
         born.clear();
         offer = null;
+        peerUses = null;
         answered = null;
         if (next != null) {
             next.completeExceptionally(new IllegalStateException("peer dropped")); // waiters see no key
@@ -100,8 +104,7 @@ final class PeerSession {
         if (current != null) {
             awaiting.add(current);
             if (awaiting.size() > MAX_AWAITING) {
-                SessionKey oldest = awaiting.get(0) == offer ? awaiting.remove(1) : awaiting.remove(0);
-                retired.add(new Retired(oldest, graceUntil));
+                retired.add(new Retired(leastUsed(), graceUntil));
             }
         }
         current = key;
@@ -115,6 +118,21 @@ final class PeerSession {
             }
         }
         prune(now);
+    }
+
+    /**
+     * Takes the oldest replaced key that neither side is known to use: not the one we offer, and
+     * not the one the peer was last seen offering. A run of answered handshakes whose message 2
+     * was lost adds keys the peer never got; they must not push out the one it does use.
+     */
+    private SessionKey leastUsed() {
+        for (int i = 0; i < awaiting.size(); i++) {
+            SessionKey k = awaiting.get(i);
+            if (k != offer && k != peerUses) {
+                return awaiting.remove(i);
+            }
+        }
+        return awaiting.remove(0); // not reached: more than two keys wait
     }
 
     /** The key to offer in our SYNs (rule 1); null when we know of none the peer holds. */
@@ -177,6 +195,7 @@ final class PeerSession {
         prune(now);
         if (current != null && current.id() == keyId) {
             offer = current;
+            peerUses = null;
             for (SessionKey k : awaiting) {
                 retired.add(new Retired(k, graceUntil));
             }
@@ -185,6 +204,7 @@ final class PeerSession {
         }
         for (SessionKey k : awaiting) {
             if (k.id() == keyId) {
+                peerUses = k;
                 if (offer == null) {
                     offer = k; // the peer holds it: better than offering nothing
                 }

@@ -1,5 +1,6 @@
 package net.zcc.agent.keys;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,5 +196,33 @@ class KeyAgreementScenariosTest {
         time.advance(Duration.ofMillis(300)); // the old confirmation lands
         time.advance(SETTINGS.grace().plusSeconds(1)); // B's grace for the older key is over
         assertMutuallyAccepted(a, h[0], b, h[1]);
+    }
+
+    /**
+     * The relay loses every message 2 while A rekeys: each of A's attempts leaves B with one more
+     * replaced key. A keeps offering the key it holds, and B sees it offered (after answering the
+     * attempt of the same connection); B must not drop that key to keep at most eight.
+     */
+    @Test
+    void aKeyThePeerIsSeenOfferingSurvivesARunOfUnansweredRekeys() throws Exception {
+        Host[] h = pair("198.18.60.71", "198.18.60.72");
+        NoiseKeySource a = start(h[0]);
+        NoiseKeySource b = start(h[1]);
+        assertMutuallyAccepted(a, h[0], b, h[1]);
+        time.advance(Duration.ofMinutes(3));
+        relay.lose(m -> m[0] == HandshakeMessage.CONFIRM);
+        await(a.currentAsync(h[1].address())); // stale: A rekeys, gets message 2; B never hears it confirmed
+        time.advance(TIMEOUT);
+        SessionKey used = await(a.currentAsync(h[1].address())).orElseThrow();
+        time.advance(Duration.ofMinutes(3));
+        relay.lose(m -> m[0] == HandshakeMessage.MESSAGE_2); // from now on A hears no answer
+        for (int i = 0; i < PeerSession.MAX_AWAITING + 2; i++) {
+            assertEquals(used, await(a.currentAsync(h[1].address())).orElseThrow()); // stale: a rekey starts
+            time.advance(Duration.ofMillis(10)); // B answers it before this connection's SYN arrives
+            assertTrue(await(b.byIdAsync(h[0].address(), used.id())).isPresent(), "round " + i);
+            time.advance(TIMEOUT);
+        }
+        time.advance(SETTINGS.grace().plusSeconds(1));
+        assertTrue(await(b.byIdAsync(h[0].address(), used.id())).isPresent(), "the key A goes on offering");
     }
 }
