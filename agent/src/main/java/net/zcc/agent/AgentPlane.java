@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,7 +111,7 @@ final class AgentPlane implements PacketPlane {
         }
         keyServer = KeyServerClient.open(identity);
         NoiseKeySource source = new NoiseKeySource(identity.noiseKeyPair(), keyServer.peerDirectory(),
-                keyServer.relayTransport(), NoiseKeySource.Settings.defaults(), Clock.systemUTC(),
+                keyServer.relayTransport(), NoiseKeySource.Settings.defaults(),
                 new SecureRandomKeyPairSource(new SecureRandom()));
         source.start();
         noise = source;

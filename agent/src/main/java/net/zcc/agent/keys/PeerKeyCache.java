@@ -1,18 +1,18 @@
 package net.zcc.agent.keys;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 /**
- * A TTL cache in front of a {@link PeerDirectory}. Misses run on a small executor, so a
- * directory which hangs (key server down) never blocks the caller. Negative answers are not
+ * The directory answer cache: a TTL cache in front of a {@link PeerDirectory} (PROTOCOL.md 4,
+ * 60 s). Misses run on a lane of their own, so a directory which hangs (key server down) never
+ * blocks the caller. Negative answers are not
  * cached: a newly enrolled host is found at once. An expired answer is asked again, but kept: while the directory cannot be reached it
  * still stands (existing peers keep working with the key server down); a "no such host" answer
  * removes it. Thread-safe.
@@ -23,16 +23,34 @@ final class PeerKeyCache {
 
     private final PeerDirectory directory;
     private final Duration ttl;
-    private final Clock clock;
-    private final ExecutorService executor;
+    private final Scheduler clock;
+    private final Executor lookups;
     private final Map<InetAddress, Entry> entries = new ConcurrentHashMap<>();
     private final Map<InetAddress, CompletableFuture<Optional<PeerKey>>> inFlight = new ConcurrentHashMap<>();
 
-    PeerKeyCache(PeerDirectory directory, Duration ttl, Clock clock, ExecutorService executor) {
+    PeerKeyCache(PeerDirectory directory, Duration ttl, Scheduler clock, Executor lookups) {
         this.directory = directory;
         this.ttl = ttl;
         this.clock = clock;
-        this.executor = executor;
+        this.lookups = lookups;
+    }
+
+    /**
+     * The directory's last answer for {@code peer}, used at once even when older than its TTL (a
+     * key server that does not answer must not stall connections to known peers); an old one
+     * is asked again in the background. Revalidation bounds how long a revoked host's entry
+     * can be used.
+     */
+    Optional<PeerKey> answerNow(InetAddress peer) {
+        Optional<PeerKey> fresh = cached(peer);
+        if (fresh.isPresent()) {
+            return fresh;
+        }
+        Optional<PeerKey> known = known(peer);
+        if (known.isPresent()) {
+            lookupAsync(peer); // refresh; an answer "no such host" removes the entry
+        }
+        return known;
     }
 
     /**
@@ -47,11 +65,11 @@ final class PeerKeyCache {
     /** The cached key if still fresh, without blocking. */
     Optional<PeerKey> cached(InetAddress peer) {
         Entry e = entries.get(peer);
-        return e != null && clock.instant().isBefore(e.expires) ? Optional.of(e.key) : Optional.empty();
+        return e != null && clock.now().isBefore(e.expires) ? Optional.of(e.key) : Optional.empty();
     }
 
     /**
-     * The key from the cache, or a directory lookup on the executor; the future completes with
+     * The key from the cache, or a directory lookup on the lookup lane; the future completes with
      * empty if the host is unknown or the directory failed. Concurrent misses for one address
      * share one lookup. Never blocks the caller.
      */
@@ -66,12 +84,12 @@ final class PeerKeyCache {
             return running;
         }
         try {
-            executor.execute(() -> {
+            lookups.execute(() -> {
                 Optional<PeerKey> k = Optional.empty();
                 try {
                     k = directory.lookup(peer);
                     if (k.isPresent()) {
-                        entries.put(peer, new Entry(k.get(), clock.instant().plus(ttl)));
+                        entries.put(peer, new Entry(k.get(), clock.now().plus(ttl)));
                     } else {
                         entries.remove(peer); // the directory says: no such host (revoked, unknown)
                     }
@@ -98,7 +116,7 @@ final class PeerKeyCache {
     Optional<PeerKey> refresh(InetAddress peer) throws java.io.IOException {
         Optional<PeerKey> k = directory.lookup(peer);
         if (k.isPresent()) {
-            entries.put(peer, new Entry(k.get(), clock.instant().plus(ttl)));
+            entries.put(peer, new Entry(k.get(), clock.now().plus(ttl)));
         } else {
             entries.remove(peer);
         }

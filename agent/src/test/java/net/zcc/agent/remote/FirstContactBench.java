@@ -3,7 +3,6 @@ package net.zcc.agent.remote;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -165,7 +164,7 @@ public final class FirstContactBench {
             }
         };
         return new NoiseKeySource(id.noiseKeyPair(), timedDir, timedRelay,
-                NoiseKeySource.Settings.defaults(), Clock.systemUTC(), new SecureRandomKeyPairSource());
+                NoiseKeySource.Settings.defaults(), new SecureRandomKeyPairSource());
     }
 
     private static void report(String what, long[] nanos) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +51,6 @@ class NoiseOverKeyServerTest {
 
     private static NoiseKeySource source(AgentIdentity id, KeyServerClient client, NoiseKeySource.Settings settings) {
         return new NoiseKeySource(id.noiseKeyPair(), client.peerDirectory(), client.relayTransport(), settings,
-                Clock.systemUTC(), new SecureRandomKeyPairSource());
+                new SecureRandomKeyPairSource());
     }
 }

@@ -3,7 +3,6 @@ package net.zcc.agent.remote;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -65,9 +64,9 @@ public final class SecretKeepingScenario {
             statics.add(ib.staticKey().bytes());
             try (KeyServerClient ca = KeyServerClient.open(ia); KeyServerClient cb = KeyServerClient.open(ib);
                     NoiseKeySource sa = new NoiseKeySource(ia.noiseKeyPair(), ca.peerDirectory(), ca.relayTransport(),
-                            settings, Clock.systemUTC(), recording);
+                            settings, recording);
                     NoiseKeySource sb = new NoiseKeySource(ib.noiseKeyPair(), cb.peerDirectory(), cb.relayTransport(),
-                            settings, Clock.systemUTC(), recording)) {
+                            settings, recording)) {
                 sa.start();
                 sb.start();
                 SessionKey k = sa.current(b).orElseThrow(() -> new IllegalStateException("no first key"));
