@@ -167,6 +167,23 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         return (int) sessions.values().stream().filter(s -> s.current != null).count();
     }
 
+    /** Every peer with a session entry: its addresses, key age, rekeys and last error (issue 12, Peers). */
+    @Override
+    public synchronized java.util.List<PeerStatus> peers() {
+        Instant now = clock.instant();
+        java.util.List<PeerStatus> out = new java.util.ArrayList<>();
+        sessions.forEach((peer, s) -> {
+            java.util.List<InetAddress> addresses = addressOwners.entrySet().stream()
+                    .filter(e -> e.getValue().equals(peer)).map(Map.Entry::getKey).toList();
+            Instant born = s.offeredBorn();
+            long vouched = addresses.isEmpty() ? -1 : addresses.stream()
+                    .mapToLong(a -> sinceVouched(a).toSeconds()).min().orElse(-1);
+            out.add(new PeerStatus(peer, "", addresses, born == null ? -1 : Duration.between(born, now).toSeconds(),
+                    Math.max(0, s.installs - 1), vouched, s.lastError));
+        });
+        return out;
+    }
+
     /** Peers whose sessions were dropped because the directory no longer vouched for them. */
     public long revokedPeers() {
         return revoked.sum();
@@ -461,6 +478,7 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
             s.pending = new PeerSession.Pending(hs, id, true, nowNanos);
             return new Outgoing(peer, new HandshakeMessage(HandshakeMessage.MESSAGE_1, id, m1).encode());
         } catch (NoiseException e) {
+            s.lastError = "cannot start a handshake: " + e.getMessage();
             LOG.log(System.Logger.Level.WARNING, "cannot start a handshake with " + peer + ": " + e.getMessage());
             return null;
         }
@@ -530,6 +548,7 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
                     HandshakeMessage.confirmationTag(key.key(), m.handshakeId())).encode());
         } catch (NoiseException e) {
             s.pending = null; // the failed state has wiped itself
+            s.lastError = "message 2 rejected: " + e.getMessage();
             LOG.log(System.Logger.Level.INFO, "rejected handshake message 2 from " + from + ": " + e.getMessage());
         }
         return null;
