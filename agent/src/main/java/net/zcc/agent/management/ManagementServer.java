@@ -114,7 +114,11 @@ public final class ManagementServer implements AutoCloseable {
             m.served.add(METRICS_PATH);
         } catch (RuntimeException e) {
             m.close();
-            throw new IOException("management endpoints not started: " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause(); // Jolokia wraps the restrictor's reason (policy file) in reflection errors
+            }
+            throw new IOException("management endpoints not started: " + root.getMessage(), e);
         }
         https.start();
         LOG.log(Level.INFO, "management endpoints on https://{0}: {1}", m.authority(), String.join(", ", m.served));
