@@ -41,6 +41,19 @@ class DependencyRulesTest {
         assertEquals(List.of(), bad);
     }
 
+    /** Issue 12: the packet path knows no management code; management reads the path's counters, never the reverse. */
+    @Test
+    void thePacketPathKnowsNoManagementNorRemote() {
+        List<String> bad = Stream.of("net.zcc.agent.management", "net.zcc.agent.remote", "net.zcc.agent.configd",
+                        "org.jolokia", "javax.management")
+                .flatMap(s -> users(s).stream().filter(f -> f.startsWith("path/") || f.startsWith("wire/")
+                        || f.startsWith("crypto/")))
+                .distinct().toList();
+        assertEquals(List.of(), bad);
+        assertEquals(List.of(), users("org.jolokia").stream().filter(f -> !f.startsWith("management/")).toList(),
+                "Jolokia only in the management package");
+    }
+
     /** The key server edge stays one package: only {@code remote} speaks XML-RPC or HTTP. */
     @Test
     void xmlRpcAndHttpOnlyInTheRemotePackage() {
