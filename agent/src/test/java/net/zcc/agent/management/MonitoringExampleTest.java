@@ -37,7 +37,7 @@ class MonitoringExampleTest {
                     "prometheus");
             String[] parts = out.split("\n", 3);
             assertTrue(parts[0].contains("\"status\":200") && parts[0].contains("SealedSegments"), parts[0]);
-            assertTrue(parts[1].contains("\"status\":200") && parts[1].contains("\"BytesInTotal\""), parts[1]);
+            assertTrue(parts[1].contains("\"status\":200") && parts[1].contains("\"bytesInTotal\""), parts[1]);
             checkFormat(parts[2]);
             assertTrue(parts[2].contains("zcc_traffic_in_bytes_total{service=\"db\",peer=\"198.18.0.2\",port=\"5432\"}"),
                     parts[2]);

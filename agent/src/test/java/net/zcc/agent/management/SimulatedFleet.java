@@ -77,7 +77,7 @@ public final class SimulatedFleet implements AutoCloseable {
             try {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
-                ks.setKeyEntry("me", key, new char[0], new Certificate[] {cert, ca});
+                ks.setKeyEntry("me", key, new char[0], new Certificate[] {cert});
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
                 kmf.init(ks, new char[0]);
                 KeyStore ts = KeyStore.getInstance("PKCS12");
