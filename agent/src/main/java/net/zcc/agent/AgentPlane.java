@@ -13,9 +13,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import net.zcc.agent.configd.ConfigDaemon.ManagementSettings;
 import net.zcc.agent.configd.ConfigDaemon.PlaneSettings;
+import net.zcc.agent.configd.Reloader;
+import net.zcc.agent.management.AgentBean;
+import net.zcc.agent.management.AgentBeans;
+import net.zcc.agent.management.DataPlaneStats;
+import net.zcc.agent.management.ManagementServer;
+import net.zcc.agent.management.PeersBean;
+import net.zcc.agent.management.PrometheusText;
+import net.zcc.agent.management.QueueStatsBean;
+import net.zcc.agent.management.ServicesBean;
+import net.zcc.agent.management.StatsText;
+import net.zcc.agent.management.TrafficBean;
+import net.zcc.agent.remote.HostTls;
 import net.zcc.agent.configd.PacketPlane;
 import net.zcc.agent.keys.KeySource;
 import net.zcc.agent.keys.NoiseKeySource;
@@ -41,6 +52,11 @@ final class AgentPlane implements PacketPlane {
     private ScheduledExecutorService housekeeping;
     private KeyServerClient keyServer;
     private NoiseKeySource noise;
+    private KeySource keys;
+    private AgentIdentity identity;
+    private AgentBeans beans;
+    private ManagementServer management;
+    private HostTls hostTls;
 
     AgentPlane(PlaneSettings settings) {
         this.settings = settings;
@@ -48,13 +64,17 @@ final class AgentPlane implements PacketPlane {
 
     @Override
     public void start() throws IOException {
-        data = new DataPlane(loadKeys(), System::nanoTime, new CachedRouteMtu(),
+        keys = loadKeys();
+        data = new DataPlane(keys, System::nanoTime, new CachedRouteMtu(),
                 (int) settings.rules().reflectMark());
         data.maxStaleness(settings.maxStaleness());
         queues = QueueSet.netlink(settings.rules().firstQueue(), settings.rules().queueCount(),
                 NetlinkPacketQueue.Config.defaults(), data);
         queues.start();
-        registerMBeans();
+        beans = new AgentBeans(new AgentBean(agentFacts(), net.zcc.agent.wire.ZccOption.VERSION),
+                new DataPlaneStats(data), new ServicesBean(), new TrafficBean(data), new PeersBean(keys),
+                queues.stats().stream().map(QueueStatsBean::new).toList())
+                .registerIn(ManagementFactory.getPlatformMBeanServer());
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "housekeeping");
             t.setDaemon(true);
@@ -64,6 +84,58 @@ final class AgentPlane implements PacketPlane {
         housekeeping.scheduleWithFixedDelay(this::writeStats, 1, 1, TimeUnit.SECONDS);
         if (keyServer != null) { // client certificates are short-lived (30 days): renew a third before expiry
             housekeeping.scheduleWithFixedDelay(this::renewCertificate, 1, 6 * 3600, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What zcc:type=Agent reports: the enrolled identity, or why there is none. */
+    private AgentBean.Facts agentFacts() {
+        if (identity == null) {
+            return Files.isDirectory(settings.identity())
+                    ? new AgentBean.Facts("", java.util.List.of(), "", "pending", Optional::empty, Optional::empty)
+                    : new AgentBean.Facts("", java.util.List.of(), "", keys instanceof StaticKeySource
+                            ? "manual-keys" : "not-enrolled", Optional::empty, Optional::empty);
+        }
+        java.util.List<String> addresses = identity.clientCertificate().map(AgentBean::ipAddresses)
+                .orElse(java.util.List.of()); // the key server names them in the certificate (IP SANs)
+        return new AgentBean.Facts(identity.keyId(), addresses, identity.server().toString(),
+                keyServer == null ? "pending" : "reachable",
+                () -> keyServer == null ? Optional.empty() : keyServer.reachable(),
+                () -> hostTls != null ? Optional.of(hostTls.certificate()) : identity.clientCertificate());
+    }
+
+    /**
+     * The management endpoints, once the configuration is in force (the push operation needs the
+     * reloader). Off unless --management-listen is given; they need an enrolled, certified
+     * identity (their TLS key and certificate); a failure is logged and the agent runs without them.
+     */
+    @Override
+    public void manage(Reloader reloader) {
+        beans.services.attach(reloader);
+        ManagementSettings m = settings.management();
+        if (m == null || m.listen() == null) {
+            return;
+        }
+        try {
+            if (identity == null || identity.clientCertificate().isEmpty()) {
+                throw new IOException("no enrolled identity with a certificate in " + settings.identity()
+                        + " (the endpoints' TLS key and certificate)");
+            }
+            hostTls = HostTls.of(identity);
+            management = ManagementServer.start(new ManagementServer.Config(m.listen(), m.consolePolicy(),
+                    m.monitorPolicy()), hostTls.serverContext(), beans.server(), () -> PrometheusText.render(beans));
+            housekeeping.scheduleWithFixedDelay(this::refreshHostCertificate, 3600, 3600, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "management endpoints not started: {0}", e.getMessage());
+        }
+    }
+
+    private void refreshHostCertificate() {
+        try {
+            if (hostTls.refresh()) {
+                LOG.log(Level.INFO, "management endpoints present the renewed certificate");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "host certificate refresh: {0}", e.getMessage());
         }
     }
 
@@ -103,33 +175,21 @@ final class AgentPlane implements PacketPlane {
         if (!Files.isDirectory(settings.identity())) {
             return Optional.empty();
         }
-        AgentIdentity identity = AgentIdentity.load(settings.identity());
-        if (identity.clientCertificate().isEmpty()) {
+        AgentIdentity loaded = AgentIdentity.load(settings.identity());
+        identity = loaded;
+        if (loaded.clientCertificate().isEmpty()) {
             LOG.log(Level.WARNING, "identity {0} is enrolled but not approved yet (no certificate; run zcc enroll"
                     + " --finish): using the key file meanwhile", settings.identity());
             return Optional.empty();
         }
-        keyServer = KeyServerClient.open(identity);
-        NoiseKeySource source = new NoiseKeySource(identity.noiseKeyPair(), keyServer.peerDirectory(),
+        keyServer = KeyServerClient.open(loaded);
+        NoiseKeySource source = new NoiseKeySource(loaded.noiseKeyPair(), keyServer.peerDirectory(),
                 keyServer.relayTransport(), NoiseKeySource.Settings.defaults(),
                 new SecureRandomKeyPairSource(new SecureRandom()));
         source.start();
         noise = source;
-        LOG.log(Level.INFO, "keys: relayed Noise handshakes via {0} as host {1}", identity.server(), identity.keyId());
+        LOG.log(Level.INFO, "keys: relayed Noise handshakes via {0} as host {1}", loaded.server(), loaded.keyId());
         return Optional.of(source);
-    }
-
-    private void registerMBeans() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            server.registerMBean(new DataPlaneStats(data), new ObjectName(net.zcc.jmx.DataPlaneMXBean.OBJECT_NAME));
-            for (var q : queues.stats()) {
-                server.registerMBean(new QueueStatsBean(q),
-                        new ObjectName(net.zcc.jmx.QueueMXBean.OBJECT_NAME_PREFIX + q.queueNumber()));
-            }
-        } catch (javax.management.JMException e) {
-            LOG.log(Level.WARNING, "cannot register the agent''s MXBeans: {0}", e.getMessage());
-        }
     }
 
     /** Renews the client certificate when due; the client logs a warning when expiry is near and renewal fails. */
@@ -151,17 +211,13 @@ final class AgentPlane implements PacketPlane {
         }
     }
 
-    /** The counters as key=value lines, replaced atomically: what {@code zcc stats} and tests read. */
+    /**
+     * The counters as key=value lines, replaced atomically: what {@code zcc stats} and tests read,
+     * rendered from the same MXBeans that JMX, Jolokia and Prometheus read.
+     */
     private void writeStats() {
         try {
-            StringBuilder sb = new StringBuilder(DataPlaneStats.asProperties(data));
-            if (noise != null) {
-                sb.append("revoked_peers=").append(noise.revokedPeers()).append('\n');
-                sb.append("sessions=").append(noise.sessions()).append('\n');
-            }
-            queues.stats().forEach(q -> sb.append("queue.").append(q.queueNumber()).append(".received=")
-                    .append(q.received()).append('\n').append("queue.").append(q.queueNumber())
-                    .append(".malformed=").append(q.malformed()).append('\n'));
+            String sb = StatsText.render(beans);
             var file = settings.statsFile();
             var tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, sb);
@@ -181,6 +237,9 @@ final class AgentPlane implements PacketPlane {
 
     @Override
     public void close() {
+        if (management != null) {
+            management.close();
+        }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
         }
@@ -190,6 +249,9 @@ final class AgentPlane implements PacketPlane {
         if (data != null) {
             data.close();
             writeStats();
+        }
+        if (beans != null) {
+            beans.close();
         }
         if (noise != null) {
             noise.close(); // wipes the session keys

@@ -108,6 +108,14 @@ class DependencyRulesTest {
         }
     }
 
+    /** Issue 12: Jolokia lives in the management package only (the packet path rule above covers the rest). */
+    @Test
+    void jolokiaOnlyInTheManagementPackage() {
+        Set<String> outside = new TreeSet<>(AGENT.users("org.jolokia"));
+        outside.removeIf(f -> f.startsWith("management/"));
+        assertEquals(Set.of(), outside);
+    }
+
     /** The key server edge stays one package: only {@code remote} speaks XML-RPC or HTTP. */
     @Test
     void xmlRpcAndHttpOnlyInTheRemotePackage() {

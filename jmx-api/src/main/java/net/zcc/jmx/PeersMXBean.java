@@ -7,4 +7,7 @@ public interface PeersMXBean {
     String OBJECT_NAME = "zcc:type=Peers";
 
     List<PeerInfo> getPeers();
+
+    /** Peers whose keys were dropped because the key server stopped vouching for them (revoked), since start. */
+    long getRevokedPeersTotal();
 }

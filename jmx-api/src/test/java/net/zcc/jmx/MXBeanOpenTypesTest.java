@@ -63,10 +63,21 @@ class MXBeanOpenTypesTest {
         assertEquals(9L, t.getDropsTotal().get("bad_mac"));
         assertEquals(8, t.getCompressionSavedBytesTotal());
 
-        PeersMXBean peers = () -> List.of(new PeerInfo("0011223344556677", List.of("198.18.0.2"), 30, 2, 4, ""));
+        PeersMXBean peers = new PeersMXBean() {
+            @Override
+            public List<PeerInfo> getPeers() {
+                return List.of(new PeerInfo("0011223344556677", List.of("198.18.0.2"), 30, 2, 4, ""));
+            }
+
+            @Override
+            public long getRevokedPeersTotal() {
+                return 1;
+            }
+        };
         ObjectName pn = new ObjectName(PeersMXBean.OBJECT_NAME);
         server.registerMBean(new StandardMBean(peers, PeersMXBean.class, true), pn);
         assertEquals(List.of("198.18.0.2"), JMX.newMXBeanProxy(server, pn, PeersMXBean.class).getPeers().get(0).getAddresses());
+        assertEquals(1L, server.getAttribute(pn, "RevokedPeersTotal"));
 
         assertTrue(JMX.isMXBeanInterface(AgentMXBean.class) && JMX.isMXBeanInterface(DataPlaneMXBean.class)
                 && JMX.isMXBeanInterface(QueueMXBean.class));

@@ -93,9 +93,38 @@ public final class ConfigDaemon implements Callable<Integer> {
     @Option(names = "--stats-file", description = "write the counters here every second (default: next to the pid file)")
     Path statsFile;
 
+    @Option(names = "--state-dir", defaultValue = "/var/lib/zcc",
+            description = "where the central service set pushed by the console is kept, so it survives a restart"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
+    @Option(names = "--management-listen", paramLabel = "ADDRESS:PORT",
+            description = "serve the management endpoints (Jolokia for the console and monitoring, Prometheus) over"
+                    + " HTTPS with client certificates from the fleet CA on this address; needs an enrolled identity"
+                    + " (default: off). IPv6 as [ADDRESS]:PORT")
+    String managementListen;
+
+    @Option(names = "--jolokia-console-policy", paramLabel = "FILE",
+            description = "Jolokia access policy of the console endpoint (/jolokia/console); without it that endpoint"
+                    + " is not served. Example: docs/jolokia/console-policy.xml")
+    Path consolePolicy;
+
+    @Option(names = "--jolokia-monitor-policy", paramLabel = "FILE",
+            description = "Jolokia access policy of the monitoring endpoint (/jolokia/monitor); without it that"
+                    + " endpoint is not served. Example: docs/jolokia/monitor-policy.xml")
+    Path monitorPolicy;
+
+    /**
+     * The management endpoints as configured: {@code listen} null means off. A Jolokia endpoint
+     * whose policy file is null is not served.
+     */
+    public record ManagementSettings(java.net.InetSocketAddress listen, Path consolePolicy, Path monitorPolicy) {
+        public static final ManagementSettings OFF = new ManagementSettings(null, null, null);
+    }
+
     /** What the packet plane needs from the command line. */
     public record PlaneSettings(RuleOptions rules, Path keyFile, Path identity, boolean prekey, Path statsFile,
-            Duration maxStaleness) {
+            Duration maxStaleness, ManagementSettings management) {
     }
 
     private final Function<PlaneSettings, PacketPlane> planeFactory;
@@ -130,18 +159,23 @@ public final class ConfigDaemon implements Callable<Integer> {
         // asked for during start-up runs after the first load instead of killing the JVM.
         ExecutorService reloads = Executors.newSingleThreadExecutor(r -> new Thread(r, "reload"));
         CompletableFuture<Reloader> started = new CompletableFuture<>();
-        onSignal("HUP", () -> reloads.execute(() -> started.join().reload()));
+        onSignal("HUP", () -> reloads.execute(() -> started.join().reload(Reloader.SIGHUP)));
         ProcessName.set(DaemonSignal.PROCESS_NAME);
         LOG.log(Level.INFO, "zcc_configd pid {0}: file {1}, pid file {2}, key file {3}, queues {4}-{5}, mark {6},"
                 + " conn timeout {7} s, interception {8}, max staleness {9} s",
                 ProcessHandle.current().pid(), file, pidFile, keyFile, options.firstQueue(), options.lastQueue(),
                 options.markHex(), connTimeoutSeconds, options.interception(), maxStalenessSeconds);
+        ManagementSettings management = management();
+        LOG.log(Level.INFO, "state dir {0}; management {1}", stateDir, management.listen() == null ? "off"
+                : "on " + management.listen() + ", console policy " + management.consolePolicy()
+                        + ", monitor policy " + management.monitorPolicy());
         Path stats = statsFile != null ? statsFile : DaemonSignal.defaultStatsFile(pidFile);
         try (PacketPlane plane = planeFactory.apply(new PlaneSettings(options, keyFile, identity, prekey, stats,
-                Duration.ofSeconds(maxStalenessSeconds)))) {
-            Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply);
+                Duration.ofSeconds(maxStalenessSeconds), management))) {
+            Reloader reloader = new Reloader(file, firewall, options, Schemes.BUILT_IN, plane::apply,
+                    new CentralServices(stateDir));
             plane.start();
-            Reloader.Outcome first = reloader.reload();
+            Reloader.Outcome first = reloader.reload(Reloader.START);
             if (!first.applied()) {
                 LOG.log(Level.ERROR, "no valid configuration to start with; exiting");
                 started.completeExceptionally(new IllegalStateException("start-up failed"));
@@ -154,11 +188,29 @@ public final class ConfigDaemon implements Callable<Integer> {
             // shuts down in its own hook, and the last log line (the counters) must not be lost.
             onSignal("TERM", () -> shutdown(plane, reloads));
             onSignal("INT", () -> shutdown(plane, reloads));
+            plane.manage(reloader); // the management endpoints start once the configuration is in force
             writePidFile(); // last: whoever reads it may signal us at once
             LOG.log(Level.INFO, "running; SIGHUP reloads {0}", file);
             stopped.await();
         }
         return 0;
+    }
+
+    private ManagementSettings management() {
+        if (managementListen == null) {
+            return ManagementSettings.OFF;
+        }
+        int colon = managementListen.lastIndexOf(':');
+        try {
+            String host = managementListen.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(managementListen.substring(colon + 1));
+            // One literal address (no DNS, no wildcard): the endpoints listen where the operator says.
+            return new ManagementSettings(new java.net.InetSocketAddress(net.zcc.contract.net.IpLiteral.parse(host),
+                    port), consolePolicy, monitorPolicy);
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--management-listen must be ADDRESS:PORT with an IP literal, not " + managementListen);
+        }
     }
 
     private Interception path() throws IOException {

@@ -17,6 +17,13 @@ public interface PacketPlane extends AutoCloseable {
     default void apply(net.zcc.servicefile.ServiceFile services) {
     }
 
+    /**
+     * Called once the first configuration is in force, with the reloader that holds it: the
+     * management side reads the effective services from it and pushes central sets through it.
+     */
+    default void manage(Reloader reloader) {
+    }
+
     /** One line for the log: packets seen, accepted, dropped and why. */
     String describe();
 

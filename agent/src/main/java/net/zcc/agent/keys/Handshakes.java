@@ -79,6 +79,7 @@ final class Handshakes {
             s.pending = new PeerSession.Pending(hs, id, true, now);
             return new Outgoing(peer, new HandshakeMessage(HandshakeMessage.MESSAGE_1, id, m1).encode());
         } catch (NoiseException e) {
+            s.lastError = "cannot start a handshake: " + e.getMessage();
             LOG.log(System.Logger.Level.WARNING, "cannot start a handshake with " + peer + ": " + e.getMessage());
             return null;
         }
@@ -118,6 +119,7 @@ final class Handshakes {
             s.answered(key, m.handshakeId(), now); // offered once the initiator confirms it or uses it
             return new Outgoing(from, new HandshakeMessage(HandshakeMessage.MESSAGE_2, m.handshakeId(), m2).encode());
         } catch (NoiseException e) {
+            s.lastError = "message 1 rejected: " + e.getMessage();
             LOG.log(System.Logger.Level.INFO, "rejected handshake message 1 from " + from + ": " + e.getMessage());
             return null;
         }
@@ -143,6 +145,7 @@ final class Handshakes {
                     HandshakeMessage.confirmationTag(key.key(), m.handshakeId())).encode());
         } catch (NoiseException e) {
             s.pending = null; // the failed state has wiped itself
+            s.lastError = "message 2 rejected: " + e.getMessage();
             LOG.log(System.Logger.Level.INFO, "rejected handshake message 2 from " + from + ": " + e.getMessage());
             return null;
         }

@@ -67,4 +67,14 @@ public interface KeySource {
     default java.time.Duration sinceVouched(InetAddress peer) {
         return java.time.Duration.ZERO;
     }
+
+    /** The peers this source holds keys for, for the management side; never key material. */
+    default java.util.List<PeerStatus> peers() {
+        return java.util.List.of();
+    }
+
+    /** Peers whose keys were dropped because the key server stopped vouching for them, since start. */
+    default long revokedPeers() {
+        return 0;
+    }
 }

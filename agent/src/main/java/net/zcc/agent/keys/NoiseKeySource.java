@@ -160,6 +160,18 @@ public final class NoiseKeySource implements KeySource, AutoCloseable {
         return revalidator.revokedPeers();
     }
 
+    /** PROTOCOL.md 4, staleness: since the key server last answered for this address with a key. */
+    @Override
+    public Duration sinceVouched(InetAddress peer) {
+        return peerKeys.sinceVouched(peer);
+    }
+
+    /** Every peer with a session entry, for the management side (never key material). */
+    @Override
+    public java.util.List<PeerStatus> peers() {
+        return peers.statuses(scheduler.now(), peerKeys::sinceVouched);
+    }
+
     /** This host's identity on the relay. */
     public PeerKey self() {
         return self;

@@ -19,7 +19,8 @@ import java.util.concurrent.Executor;
  */
 final class PeerKeyCache {
 
-    private record Entry(PeerKey key, Instant expires) { }
+    /** {@code vouched}: when the directory last answered with this key (staleness, PROTOCOL.md 4). */
+    private record Entry(PeerKey key, Instant expires, Instant vouched) { }
 
     private final PeerDirectory directory;
     private final Duration ttl;
@@ -89,7 +90,7 @@ final class PeerKeyCache {
                 try {
                     k = directory.lookup(peer);
                     if (k.isPresent()) {
-                        entries.put(peer, new Entry(k.get(), clock.now().plus(ttl)));
+                        put(peer, k.get());
                     } else {
                         entries.remove(peer); // the directory says: no such host (revoked, unknown)
                     }
@@ -116,11 +117,25 @@ final class PeerKeyCache {
     Optional<PeerKey> refresh(InetAddress peer) throws java.io.IOException {
         Optional<PeerKey> k = directory.lookup(peer);
         if (k.isPresent()) {
-            entries.put(peer, new Entry(k.get(), clock.now().plus(ttl)));
+            put(peer, k.get());
         } else {
             entries.remove(peer);
         }
         return k;
+    }
+
+    private void put(InetAddress peer, PeerKey key) {
+        Instant now = clock.now();
+        entries.put(peer, new Entry(key, now.plus(ttl), now));
+    }
+
+    /**
+     * How long ago the directory last answered for {@code peer} with a key; zero for an address it
+     * was never asked about (a connection to it waits for a lookup first, which vouches or fails).
+     */
+    Duration sinceVouched(InetAddress peer) {
+        Entry e = entries.get(peer);
+        return e == null ? Duration.ZERO : Duration.between(e.vouched, clock.now());
     }
 
     /** Every address with an answer (fresh or not) and its key: what revalidation checks. */

@@ -47,6 +47,10 @@ final class PeerSession {
 
     SessionKey current;
     Pending pending;
+    /** Session keys installed so far (the first plus every rekey), for the management side. */
+    long installs;
+    /** The last handshake failure with this peer, for the management side; empty if none. */
+    String lastError = "";
     /** Completed with the next installed key; shared by every caller waiting for one. */
     CompletableFuture<SessionKey> next;
     /** The newest key the peer is known to hold: what we offer; null when we know of none. */
@@ -108,6 +112,7 @@ final class PeerSession {
             }
         }
         current = key;
+        installs++;
         born.put(key, now);
         pending = null;
         if (peerHoldsIt) {

@@ -83,6 +83,20 @@ final class Peers {
         return sessions.size();
     }
 
+    /** Every peer with a session entry, its addresses, key age, rekeys and last error. */
+    synchronized java.util.List<PeerStatus> statuses(Instant now, java.util.function.Function<InetAddress, java.time.Duration> sinceVouched) {
+        java.util.List<PeerStatus> out = new java.util.ArrayList<>();
+        sessions.forEach((peer, s) -> {
+            java.util.List<InetAddress> addresses = owners.entrySet().stream()
+                    .filter(e -> e.getValue().equals(peer)).map(Map.Entry::getKey).toList();
+            Instant born = s.offeredBorn();
+            long vouched = addresses.stream().mapToLong(a -> sinceVouched.apply(a).toSeconds()).min().orElse(-1);
+            out.add(new PeerStatus(peer, "", addresses, born == null ? -1 : java.time.Duration.between(born, now).toSeconds(),
+                    Math.max(0, s.installs - 1), vouched, s.lastError));
+        });
+        return out;
+    }
+
     /** Wipes every key (closing). */
     synchronized void wipeAll() {
         sessions.values().forEach(PeerSession::wipeAll);

@@ -96,6 +96,16 @@ public final class StaticKeySource implements KeySource {
         return current(peer).filter(k -> k.id() == keyId);
     }
 
+    /** One entry per peer address of the file, named by its key id; a manual key never ages nor rekeys. */
+    @Override
+    public java.util.List<PeerStatus> peers() {
+        return byPeer.entrySet().stream()
+                .map(e -> new PeerStatus(null, String.format("%08x", e.getValue().id()), java.util.List.of(e.getKey()),
+                        -1, 0, 0, ""))
+                .sorted(java.util.Comparator.comparing(p -> IpLiteral.format(p.addresses().get(0))))
+                .toList();
+    }
+
     /** Names the file and counts keys; never prints key material. */
     @Override
     public String toString() {

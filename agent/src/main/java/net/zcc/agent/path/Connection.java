@@ -36,6 +36,8 @@ public final class Connection {
 
     final FlowKey key;
     final Service service;
+    /** Its service's traffic counters, found once when the connection is created. */
+    final ServiceCounters traffic;
     final boolean initiator;
     final int suite;
     State state;
@@ -59,9 +61,11 @@ public final class Connection {
     long lastSeenNanos;
     long closedAtNanos;
 
-    Connection(FlowKey key, Service service, boolean initiator, int suite, State state, long now) {
+    Connection(FlowKey key, Service service, ServiceCounters traffic, boolean initiator, int suite, State state,
+            long now) {
         this.key = key;
         this.service = service;
+        this.traffic = traffic;
         this.initiator = initiator;
         this.suite = suite;
         this.state = state;

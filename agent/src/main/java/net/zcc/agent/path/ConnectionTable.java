@@ -40,6 +40,24 @@ public final class ConnectionTable {
         return map.size();
     }
 
+    /**
+     * Connections not yet ended (any state but CLOSED) per service's counters: a gauge for the
+     * management side, computed when asked, so the packet path keeps no count of its own.
+     */
+    public java.util.Map<ServiceCounters, Integer> openByService() {
+        java.util.Map<ServiceCounters, Integer> open = new java.util.IdentityHashMap<>();
+        for (Connection c : map.values()) {
+            boolean live;
+            synchronized (c) {
+                live = c.state != Connection.State.CLOSED;
+            }
+            if (live) {
+                open.merge(c.traffic, 1, Integer::sum);
+            }
+        }
+        return open;
+    }
+
     /** Forgets connections whose time is up; returns how many. Run every few seconds. */
     public int sweep() {
         long now = now();

@@ -46,6 +46,13 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
     /** The route MTU to a peer (the kernel's answer in the agent; a constant in tests). */
     final java.util.function.ToIntFunction<byte[]> routeMtu;
     volatile ServiceIndex services = ServiceIndex.empty();
+    /**
+     * Every service's counters since start, by peer, port and role: a reload keeps them (totals
+     * stay monotonic); a service removed from the file keeps its last values. Written at reload
+     * only; the queue threads reach a service's counters through the index or the connection.
+     */
+    private final java.util.concurrent.ConcurrentMap<ServiceCounters.Key, ServiceCounters> traffic =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** PROTOCOL.md 4: under require, a peer the key server has not vouched for this long is refused. */
     private volatile long maxStalenessNanos = DEFAULT_MAX_STALENESS.toNanos();
     public static final java.time.Duration DEFAULT_MAX_STALENESS = java.time.Duration.ofHours(1);
@@ -72,7 +79,19 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
 
     /** Swaps in the services of a new configuration; open connections keep theirs. */
     public void apply(ServiceFile file) {
-        services = new ServiceIndex(file);
+        services = new ServiceIndex(file, s -> {
+            ServiceCounters c = traffic.computeIfAbsent(ServiceCounters.Key.of(s), k -> new ServiceCounters(s));
+            c.service(s); // the name or options may have changed
+            return c;
+        });
+    }
+
+    /** Every service's counters since start (those of removed services included), then the "(none)" bucket. */
+    public java.util.List<ServiceCounters> traffic() {
+        java.util.List<ServiceCounters> all = new java.util.ArrayList<>(traffic.values());
+        all.sort(java.util.Comparator.comparing(ServiceCounters::name));
+        all.add(ServiceCounters.NONE);
+        return all;
     }
 
     /** Sets the staleness bound of {@link #stale}; configured once at start. */
@@ -105,6 +124,7 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
         in.get(w.buf, 0, len);
         w.icmpRewritten = false;
         w.reflected = false;
+        w.service = ServiceCounters.NONE;
         Action a;
         try {
             a = packet.hook() == QueuedPacket.HOOK_LOCAL_OUT
@@ -112,7 +132,7 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
                     : inbound.handle(w, len);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "packet processor failed; packet dropped", e);
-            counters.drop(DropReason.INTERNAL_ERROR);
+            countDrop(w, DropReason.INTERNAL_ERROR);
             a = Action.DROP;
         }
         switch (a) {
@@ -129,7 +149,7 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
                 }
             }
             case DROP -> packet.drop();
-            case HOLD -> hold(packet, w.pendingKey);
+            case HOLD -> hold(packet, w.pendingKey, w.service);
         }
         w.pendingKey = null;
     }
@@ -144,9 +164,10 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
      * outbound path again with that answer and sends its verdict. A packet that cannot be held
      * (the hold is full, or it came from no queue) is dropped: TCP sends the SYN again.
      */
-    private void hold(QueuedPacket packet, CompletableFuture<Optional<SessionKey>> key) {
+    private void hold(QueuedPacket packet, CompletableFuture<Optional<SessionKey>> key, ServiceCounters service) {
         if (heldNow.incrementAndGet() > MAX_HELD) {
             heldNow.decrementAndGet();
+            service.drop(DropReason.HOLD_FULL);
             drop(packet, DropReason.HOLD_FULL);
             return;
         }
@@ -155,10 +176,12 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
             copy = packet.hold();
         } catch (IllegalStateException e) {
             heldNow.decrementAndGet();
+            service.drop(DropReason.HOLD_FULL);
             drop(packet, DropReason.HOLD_FULL);
             return;
         }
         counters.synsHeld.increment();
+        service.heldSyns.increment();
         long since = System.nanoTime();
         key.whenCompleteAsync((k, failure) -> release(copy, k == null ? Optional.empty() : k, since), releaser);
     }
@@ -170,7 +193,7 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
             process(copy); // catches its own failures: the copy then carries DROP
         } catch (Throwable t) {
             copy.drop();
-            counters.drop(DropReason.INTERNAL_ERROR);
+            countDrop(w, DropReason.INTERNAL_ERROR);
         } finally {
             w.resolvedKey = null;
             w.pendingKey = null;
@@ -206,10 +229,16 @@ public final class DataPlane implements PacketProcessor, AutoCloseable {
         p.drop();
     }
 
-    /** Counts a drop and returns {@link Action#DROP}: paths end with {@code return drop(...)}. */
-    Action drop(DropReason r) {
-        counters.drop(r);
+    /** Counts a drop and returns {@link Action#DROP}: paths end with {@code return drop(w, ...)}. */
+    Action drop(Worker w, DropReason r) {
+        countDrop(w, r);
         return Action.DROP;
+    }
+
+    /** Counts a drop in the plane's totals and in the counters of the packet's service. */
+    void countDrop(Worker w, DropReason r) {
+        counters.drop(r);
+        w.service.drop(r);
     }
 
     long now() {

@@ -41,12 +41,15 @@ final class InboundPath {
         TcpPacket p = w.tcp;
         var bad = p.parse(w.buf, len);
         if (bad != null) {
-            return w.icmp.parse(w.buf, len) == null ? tooBig(w) : dp.drop(DropReason.MALFORMED);
+            return w.icmp.parse(w.buf, len) == null ? tooBig(w) : dp.drop(w, DropReason.MALFORMED);
         }
         byte[] peer = new byte[p.addressLength()];
         p.copySrcAddress(peer, 0);
         FlowKey key = new FlowKey(peer, p.dstPort(), p.srcPort());
         Connection c = dp.table.get(key);
+        if (c != null) {
+            w.service = c.traffic;
+        }
         if (p.hasFlags(TcpPacket.SYN) && !p.hasFlags(TcpPacket.ACK)) {
             if (c != null) {
                 synchronized (c) {
@@ -64,12 +67,12 @@ final class InboundPath {
             c.lastSeenNanos = dp.now();
             return switch (c.state) {
                 case PLAINTEXT -> Action.PASS;
-                case REFUSED -> dp.drop(DropReason.REFUSED_CONNECTION);
+                case REFUSED -> dp.drop(w, DropReason.REFUSED_CONNECTION);
                 case SYN_SENT -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c)
-                        : p.hasFlags(TcpPacket.RST) ? plainRstInSynSent(p, c) : dp.drop(DropReason.MISSING_OPTION);
-                case SYN_RCVD -> dp.drop(DropReason.MISSING_OPTION);
+                        : p.hasFlags(TcpPacket.RST) ? plainRstInSynSent(w, p, c) : dp.drop(w, DropReason.MISSING_OPTION);
+                case SYN_RCVD -> dp.drop(w, DropReason.MISSING_OPTION);
                 case ESTABLISHED, CLOSED -> p.hasFlags(TcpPacket.SYN)
-                        ? (c.initiator ? synAck(w, p, c) : dp.drop(DropReason.BAD_OPTION))
+                        ? (c.initiator ? synAck(w, p, c) : dp.drop(w, DropReason.BAD_OPTION))
                         : open(w, p, c);
             };
         }
@@ -97,7 +100,7 @@ final class InboundPath {
                 return off >= 0 ? strip(p, off) : Action.PASS;
             }
         }
-        return dp.drop(DropReason.SYN_ON_LIVE_CONNECTION);
+        return dp.drop(w, DropReason.SYN_ON_LIVE_CONNECTION);
     }
 
     /** ICMP "fragmentation needed" / "packet too big" for one of our flows: make room for the option. */
@@ -126,12 +129,15 @@ final class InboundPath {
      * the local side, so the application sees a reset instead of a hang, plaintext or garbage.
      */
     private Action unknown(Worker w, TcpPacket p, FlowKey key) {
-        boolean ours = p.findExperimentalOption(ZccOption.EXID) >= 0 || dp.services.any(key) != null;
+        ServiceIndex index = dp.services;
+        Service s = index.any(key);
+        w.service = index.traffic(s);
+        boolean ours = p.findExperimentalOption(ZccOption.EXID) >= 0 || s != null;
         if (!ours) {
             dp.counters.passed.increment();
             return Action.PASS;
         }
-        dp.counters.drop(DropReason.UNKNOWN_CONNECTION);
+        dp.countDrop(w, DropReason.UNKNOWN_CONNECTION);
         if (p.hasFlags(TcpPacket.RST)) {
             return Action.DROP;
         }
@@ -156,32 +162,34 @@ final class InboundPath {
      * as the stack itself demands; the entry stays (and is swept), so a forged RST changes
      * nothing here and can at most refuse a connection an on-path attacker could drop anyway.
      */
-    private Action plainRstInSynSent(TcpPacket p, Connection c) {
+    private Action plainRstInSynSent(Worker w, TcpPacket p, Connection c) {
         if (!p.hasFlags(TcpPacket.ACK) || p.ack() != c.expectedAckOfSyn()) {
-            return dp.drop(DropReason.UNACCEPTABLE_ACK);
+            return dp.drop(w, DropReason.UNACCEPTABLE_ACK);
         }
         return Action.PASS;
     }
 
     /** 1. The peer opens a connection to one of our protected services. */
     private Action syn(Worker w, TcpPacket p, FlowKey key) {
-        Service s = dp.services.client(key.peer(), key.localPort());
+        ServiceIndex index = dp.services;
+        Service s = index.client(key.peer(), key.localPort());
         int off = p.findExperimentalOption(ZccOption.EXID);
         if (s == null) {
             return Action.PASS; // not protected here; an OFFER is ignored by the stack
         }
+        w.service = index.traffic(s);
         if (off < 0) {
-            return plainSyn(key, s);
+            return plainSyn(w, key, s);
         }
         if (ZccOption.type(w.buf, off, p.optionLength(off)) != ZccOption.TYPE_OFFER) {
-            return dp.drop(DropReason.BAD_OPTION);
+            return dp.drop(w, DropReason.BAD_OPTION);
         }
         if (p.payloadLength() > 0) {
-            return dp.drop(DropReason.SYN_WITH_DATA);
+            return dp.drop(w, DropReason.SYN_WITH_DATA);
         }
         int suite = ZccOption.suite(w.buf, off);
         if (suite != CipherSuites.byScheme(s.scheme()).number()) {
-            return dp.drop(DropReason.SUITE_MISMATCH);
+            return dp.drop(w, DropReason.SUITE_MISMATCH);
         }
         int keyId = ZccOption.keyId(w.buf, off);
         Optional<SessionKey> k = w.resolvedKey;
@@ -197,17 +205,17 @@ final class InboundPath {
         }
         byte[] sessionKey = k.isPresent() ? k.get().copyOfKey() : null; // null: none, or wiped meanwhile
         if (sessionKey == null) {
-            return dp.drop(DropReason.UNKNOWN_KEY_ID);
+            return dp.drop(w, DropReason.UNKNOWN_KEY_ID);
         }
         if (s.policy() == Policy.REQUIRE && dp.stale(key)) {
             java.util.Arrays.fill(sessionKey, (byte) 0);
-            return dp.drop(DropReason.STALE_PEER);
+            return dp.drop(w, DropReason.STALE_PEER);
         }
         if (!k.get().firstOffer(w.buf, off + ZccOption.OFF_NONCE_I)) {
             java.util.Arrays.fill(sessionKey, (byte) 0);
-            return dp.drop(DropReason.REPLAYED_OFFER);
+            return dp.drop(w, DropReason.REPLAYED_OFFER);
         }
-        Connection c = new Connection(key, s, false, suite, State.SYN_RCVD, dp.now());
+        Connection c = new Connection(key, s, w.service, false, suite, State.SYN_RCVD, dp.now());
         c.keyId = keyId;
         // Our own copy: the key source wipes a dropped key in place, and this connection derives
         // its keys only when our SYN-ACK goes out.
@@ -237,15 +245,15 @@ final class InboundPath {
         }
     }
 
-    private Action plainSyn(FlowKey key, Service s) {
+    private Action plainSyn(Worker w, FlowKey key, Service s) {
         if (s.policy() == Policy.OPPORTUNISTIC) {
-            dp.table.put(new Connection(key, s, false, 0, State.PLAINTEXT, dp.now()));
+            dp.table.put(new Connection(key, s, w.service, false, 0, State.PLAINTEXT, dp.now()));
             dp.counters.plaintext.increment();
             dp.events.info("{0} offered no ZCC: connection continues in plaintext (policy opportunistic)", key);
             return Action.PASS;
         }
         dp.events.info("{0} offered no ZCC: SYN dropped (policy require)", key);
-        return dp.drop(DropReason.NO_OFFER);
+        return dp.drop(w, DropReason.NO_OFFER);
     }
 
     /** 2. The answer to our SYN: with ACCEPT the keys are set; without, the policy decides. */
@@ -253,14 +261,14 @@ final class InboundPath {
         // Only an answer to our own SYN may decide anything (PROTOCOL.md 8): anything else is
         // forged or stale, and the peer's genuine SYN-ACK still comes.
         if (!p.hasFlags(TcpPacket.ACK) || p.ack() != c.expectedAckOfSyn()) {
-            return dp.drop(DropReason.UNACCEPTABLE_ACK);
+            return dp.drop(w, DropReason.UNACCEPTABLE_ACK);
         }
         int off = p.findExperimentalOption(ZccOption.EXID);
         if (off < 0) {
-            return c.state == State.SYN_SENT ? peerWithoutZcc(p, c) : dp.drop(DropReason.MISSING_OPTION);
+            return c.state == State.SYN_SENT ? peerWithoutZcc(p, c) : dp.drop(w, DropReason.MISSING_OPTION);
         }
         if (ZccOption.type(w.buf, off, p.optionLength(off)) != ZccOption.TYPE_ACCEPT) {
-            return dp.drop(DropReason.BAD_OPTION);
+            return dp.drop(w, DropReason.BAD_OPTION);
         }
         ConnectionKeys keys = c.keys;
         SequenceExtender peerSeq = c.peerSeq;
@@ -277,7 +285,7 @@ final class InboundPath {
             if (c.keys == null) {
                 keys.wipe(); // derived from what a forger claimed: not this connection's keys
             }
-            return dp.drop(DropReason.BAD_HANDSHAKE_TAG);
+            return dp.drop(w, DropReason.BAD_HANDSHAKE_TAG);
         }
         if (c.keys == null) {
             c.keys = keys;
@@ -285,6 +293,7 @@ final class InboundPath {
             java.util.Arrays.fill(c.sessionKey, (byte) 0); // the connection keys are all it needs from now on
             c.state = State.ESTABLISHED;
             dp.counters.handshakes.increment();
+            c.traffic.handshakes.increment();
         }
         leaveRoomForTheOption(p, c.key);
         return strip(p, off);
@@ -315,18 +324,18 @@ final class InboundPath {
     private Action open(Worker w, TcpPacket p, Connection c) {
         int off = p.findExperimentalOption(ZccOption.EXID);
         if (off < 0) {
-            return dp.drop(DropReason.MISSING_OPTION);
+            return dp.drop(w, DropReason.MISSING_OPTION);
         }
         int type = ZccOption.type(w.buf, off, p.optionLength(off));
         if (type != ZccOption.TYPE_DATA && type != ZccOption.TYPE_DATA_COMPRESSED) {
-            return dp.drop(DropReason.BAD_OPTION);
+            return dp.drop(w, DropReason.BAD_OPTION);
         }
         boolean compressed = type == ZccOption.TYPE_DATA_COMPRESSED;
         byte[] buf = w.buf;
         int po = p.payloadOffset();
         int wire = p.payloadLength();
         if (compressed && wire < 2) {
-            return dp.drop(DropReason.BAD_COMPRESSION);
+            return dp.drop(w, DropReason.BAD_COMPRESSION);
         }
         int orig = compressed ? ((buf[po] & 0xff) << 8) | (buf[po + 1] & 0xff) : wire;
         int dir = c.inDir();
@@ -336,7 +345,7 @@ final class InboundPath {
         int enc = compressed ? 2 : 0; // the length prefix travels in clear; the header covers it
         if (!c.keys.cipher(dir).open(w.head, 0, MacInput.LENGTH, relSeq, buf, po + enc, wire - enc,
                 buf, off + ZccOption.OFF_TAG, ZccOption.TAG_LENGTH)) {
-            return dp.drop(DropReason.BAD_MAC);
+            return dp.drop(w, DropReason.BAD_MAC);
         }
         c.peerSeq.advance(relSeq);
         if (p.hasFlags(TcpPacket.ACK)) {
@@ -344,11 +353,13 @@ final class InboundPath {
         }
         c.peerConfirmed = true;
         if (compressed && !decompress(w, p, po, wire, orig)) {
-            return dp.drop(DropReason.BAD_COMPRESSION);
+            return dp.drop(w, DropReason.BAD_COMPRESSION);
         }
         track(p, c);
         dp.counters.opened.increment();
         dp.counters.openedBytes.add(orig);
+        c.traffic.segmentsIn.increment();
+        c.traffic.bytesIn.add(orig);
         return strip(p, off);
     }
 

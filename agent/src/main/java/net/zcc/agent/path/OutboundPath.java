@@ -40,7 +40,7 @@ final class OutboundPath {
             return Action.PASS;
         }
         if (bad != null) {
-            return dp.drop(DropReason.MALFORMED);
+            return dp.drop(w, DropReason.MALFORMED);
         }
         byte[] peer = new byte[p.addressLength()];
         p.copyDstAddress(peer, 0);
@@ -50,12 +50,13 @@ final class OutboundPath {
         }
         Connection c = dp.table.get(key);
         if (c == null) {
+            w.service = dp.services.traffic(dp.services.any(key));
             // Queued by the conntrack mark of a connection this agent does not know: it started
             // before a restart. Never send it in plaintext; learn where the stack stands.
             if (p.hasFlags(TcpPacket.ACK)) {
                 dp.resetHints.learn(key, p.ack());
             }
-            dp.counters.drop(DropReason.UNKNOWN_CONNECTION);
+            dp.countDrop(w, DropReason.UNKNOWN_CONNECTION);
             if (p.hasFlags(TcpPacket.RST) || !p.hasFlags(TcpPacket.ACK)) {
                 return Action.DROP;
             }
@@ -64,27 +65,28 @@ final class OutboundPath {
             dp.events.info("outbound segment of unknown protected connection {0}: local side reset", key);
             return reflectRst(w, p, p.ack(), 0, false);
         }
+        w.service = c.traffic;
         synchronized (c) {
             c.lastSeenNanos = dp.now();
             return switch (c.state) {
                 case PLAINTEXT -> Action.PASS;
-                case REFUSED -> dp.drop(DropReason.REFUSED_CONNECTION); // never a plaintext byte out
-                case SYN_SENT -> p.hasFlags(TcpPacket.RST) ? Action.PASS : dp.drop(DropReason.UNKNOWN_CONNECTION);
-                case SYN_RCVD -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c) : refusedByStack(p, c);
+                case REFUSED -> dp.drop(w, DropReason.REFUSED_CONNECTION); // never a plaintext byte out
+                case SYN_SENT -> p.hasFlags(TcpPacket.RST) ? Action.PASS : dp.drop(w, DropReason.UNKNOWN_CONNECTION);
+                case SYN_RCVD -> p.hasFlags(TcpPacket.SYN) ? synAck(w, p, c) : refusedByStack(w, p, c);
                 case ESTABLISHED, CLOSED -> p.hasFlags(TcpPacket.SYN)
-                        ? (c.initiator ? dp.drop(DropReason.UNKNOWN_CONNECTION) : synAck(w, p, c))
+                        ? (c.initiator ? dp.drop(w, DropReason.UNKNOWN_CONNECTION) : synAck(w, p, c))
                         : seal(w, p, c);
             };
         }
     }
 
     /** Our stack answered the peer's SYN with a RST (nothing listens): no keys yet, nothing to hide. */
-    private Action refusedByStack(TcpPacket p, Connection c) {
+    private Action refusedByStack(Worker w, TcpPacket p, Connection c) {
         if (p.hasFlags(TcpPacket.RST)) {
             c.close(dp.now());
             return Action.PASS;
         }
-        return dp.drop(DropReason.UNKNOWN_CONNECTION);
+        return dp.drop(w, DropReason.UNKNOWN_CONNECTION);
     }
 
     /** 1. We open a connection: offer ZCC if the service is protected and we hold a key. */
@@ -97,12 +99,14 @@ final class OutboundPath {
                 }
             }
         }
-        Service s = dp.services.server(key.peer(), key.peerPort());
+        ServiceIndex index = dp.services;
+        Service s = index.server(key.peer(), key.peerPort());
         if (s == null) {
             return Action.PASS; // a reused port pair of a connection that is no longer protected
         }
+        w.service = index.traffic(s);
         if (p.payloadLength() > 0) {
-            return dp.drop(DropReason.SYN_WITH_DATA);
+            return dp.drop(w, DropReason.SYN_WITH_DATA);
         }
         Optional<SessionKey> k = w.resolvedKey;
         if (k == null) {
@@ -118,21 +122,22 @@ final class OutboundPath {
             java.util.Arrays.fill(sessionKey, (byte) 0);
             dp.events.info("key server has not vouched for {0} within the staleness bound: connection refused"
                     + " (policy require)", key);
-            dp.counters.drop(DropReason.STALE_PEER);
+            dp.countDrop(w, DropReason.STALE_PEER);
             return reflectRst(w, p, 0, p.seq() + 1, true);
         }
         if (sessionKey == null) {
             if (s.policy() == Policy.OPPORTUNISTIC) {
-                dp.table.put(new Connection(key, s, true, 0, State.PLAINTEXT, dp.now()));
+                dp.table.put(new Connection(key, s, w.service, true, 0, State.PLAINTEXT, dp.now()));
                 dp.counters.plaintext.increment();
                 dp.events.info("no key for {0}: connection continues in plaintext (policy opportunistic)", key);
                 return Action.PASS;
             }
             dp.events.info("no key for {0}: connection refused (policy require)", key);
-            dp.counters.drop(DropReason.NO_KEY);
+            dp.countDrop(w, DropReason.NO_KEY);
             return reflectRst(w, p, 0, p.seq() + 1, true); // acknowledges the SYN: "connection refused"
         }
-        c = new Connection(key, s, true, CipherSuites.byScheme(s.scheme()).number(), State.SYN_SENT, dp.now());
+        c = new Connection(key, s, w.service, true, CipherSuites.byScheme(s.scheme()).number(),
+                State.SYN_SENT, dp.now());
         c.keyId = k.get().id();
         c.sessionKey = sessionKey; // our own copy: the key source may wipe its copy before our keys are derived
         c.session = k.get();
@@ -158,6 +163,7 @@ final class OutboundPath {
             c.startLocalSpace(p.seq());
             c.state = State.ESTABLISHED;
             dp.counters.handshakes.increment();
+            c.traffic.handshakes.increment();
         }
         int dir = c.outDir();
         MacInput.write(w.head, 0, dir, ZccOption.TYPE_ACCEPT, p.flags(), c.localSeq.extendAndAdvance(p.seq()),
@@ -190,7 +196,7 @@ final class OutboundPath {
             p.addMssOptionIfMissing((p.ipVersion() == 4 ? 536 : 1220) - MSS_CLAMP);
         }
         if (!p.insertOption(w.option, optionLength, false)) {
-            return dp.drop(DropReason.OPTION_SPACE);
+            return dp.drop(w, DropReason.OPTION_SPACE);
         }
         p.updateChecksums();
         return Action.REWRITE;
@@ -209,6 +215,9 @@ final class OutboundPath {
         int len = p.payloadLength();
         boolean compressed = c.service.compress() && len > 0 && compress(w, p, off, len);
         int wire = p.payloadLength();
+        if (compressed) {
+            c.traffic.compressionSaved.add(len - wire);
+        }
         int type = compressed ? ZccOption.TYPE_DATA_COMPRESSED : ZccOption.TYPE_DATA;
         MacInput.write(w.head, 0, dir, type, p.flags(), relSeq, relAck, p.window(), p.urgentPointer(), len, wire);
         int enc = compressed ? 2 : 0; // the length prefix stays in clear; the header covers it
@@ -216,7 +225,7 @@ final class OutboundPath {
                 w.tag, 0, ZccOption.TAG_LENGTH);
         int n = ZccOption.writeData(w.option, 0, compressed, w.tag, 0);
         if (!p.insertOption(w.option, n, true)) {
-            return dp.drop(DropReason.OPTION_SPACE);
+            return dp.drop(w, DropReason.OPTION_SPACE);
         }
         track(p, c);
         p.updateChecksums();
@@ -225,6 +234,8 @@ final class OutboundPath {
         }
         dp.counters.sealed.increment();
         dp.counters.sealedBytes.add(len);
+        c.traffic.segmentsOut.increment();
+        c.traffic.bytesOut.add(len);
         return Action.REWRITE;
     }
 

@@ -14,9 +14,17 @@ import net.zcc.servicefile.ServiceFile;
 public final class ServiceIndex {
     private final Map<FlowKey, Service> servers = new HashMap<>();
     private final Map<FlowKey, Service> clients = new HashMap<>();
+    /** Each enabled service's counters (by identity: the Service objects of this file). */
+    private final Map<Service, ServiceCounters> traffic = new java.util.IdentityHashMap<>();
 
     public ServiceIndex(ServiceFile file) {
+        this(file, s -> ServiceCounters.NONE);
+    }
+
+    /** An index whose services count their traffic in the counters {@code countersOf} gives. */
+    ServiceIndex(ServiceFile file, java.util.function.Function<Service, ServiceCounters> countersOf) {
         for (Service s : file.enabled()) {
+            traffic.put(s, countersOf.apply(s));
             // Keyed with port 0 for the unused side: (peer, 0, peer port) for servers,
             // (peer, local port, 0) for clients.
             if (s.role() == Role.SERVER) {
@@ -39,6 +47,12 @@ public final class ServiceIndex {
     /** The service for a connection {@code peer} opens to our {@code localPort}, or null. */
     public Service client(byte[] peer, int localPort) {
         return clients.get(new FlowKey(peer, localPort, 0));
+    }
+
+    /** The counters of a service of this index; {@link ServiceCounters#NONE} for null or a stranger. */
+    ServiceCounters traffic(Service s) {
+        ServiceCounters c = s == null ? null : traffic.get(s);
+        return c == null ? ServiceCounters.NONE : c;
     }
 
     /** The service a flow belongs to in either role, or null: used for packets of unknown flows. */

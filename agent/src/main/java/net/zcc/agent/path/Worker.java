@@ -24,6 +24,12 @@ final class Worker {
     final Compressor compressor = new Compressor();
     /** Nonces: a DRBG per worker, seeded once by the JDK, so a SYN costs no system call or lock. */
     final java.security.SecureRandom random = newDrbg();
+    /**
+     * The counters of the service the packet in hand belongs to, as soon as a path knows it
+     * (connection or service lookup); {@link ServiceCounters#NONE} until then. Drops are
+     * attributed to it.
+     */
+    ServiceCounters service = ServiceCounters.NONE;
     /** Set when the rewritten packet is the ICMP message (its length never changes). */
     boolean icmpRewritten;
     /** Set when the rewritten packet was turned around to this host (a reset for the local stack). */

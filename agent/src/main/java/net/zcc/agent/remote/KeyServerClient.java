@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import net.zcc.agent.keys.PeerDirectory;
@@ -247,16 +248,28 @@ public final class KeyServerClient implements AutoCloseable {
      */
     Object call(String method, Object... params) throws IOException {
         try {
-            return rpc.execute(method, params);
+            Object answer = rpc.execute(method, params);
+            lastAnswered = true;
+            return answer;
         } catch (HttpClientTransport.Fault f) {
+            lastAnswered = true; // the server is there: it answered with a fault
             throw new KeyServerFault(method, f.code, f.getMessage());
         } catch (XmlRpcException e) {
+            lastAnswered = false;
             Throwable cause = e.getCause();
             if (cause instanceof InterruptedIOException) {
                 throw (InterruptedIOException) cause;
             }
             throw new IOException(method + ": " + (cause instanceof IOException ? cause.getMessage() : e.getMessage()), e);
         }
+    }
+
+    /** Whether the key server answered the last call (a fault counts as an answer); null before the first. */
+    private volatile Boolean lastAnswered;
+
+    /** True or false as the last call went (the management side's key-server state); empty before any call. */
+    public Optional<Boolean> reachable() {
+        return Optional.ofNullable(lastAnswered);
     }
 
     /** Stops the relay's poll loop. The HTTP client's pooled connections close when idle. */

@@ -22,7 +22,7 @@ class ConnectionTableTest {
         Service s = new Service("s", InetAddress.getByName("198.18.0.2"), 8080, Role.SERVER, "aes-256", true, false,
                 Policy.REQUIRE);
         Connection c = new Connection(new FlowKey(InetAddress.getByName("198.18.0.2").getAddress(), 40000, 8080), s,
-                true, 1, Connection.State.ESTABLISHED, now[0]);
+                ServiceCounters.NONE, true, 1, Connection.State.ESTABLISHED, now[0]);
         byte[] k = new byte[32];
         Arrays.fill(k, (byte) 7);
         c.sessionKey = k.clone();

@@ -87,7 +87,9 @@ public class Enroll {
         }
         X509Certificate cert;
         try {
-            cert = ctx.ca().issueClientCertificate(id, tls, ctx.clientCertificateValidity());
+            // Fit for the host's management endpoints too (issue 12): serverAuth, its addresses as IP SANs.
+            List<InetAddress> addresses = ctx.hosts().host(id).map(Host::addresses).orElse(List.of());
+            cert = ctx.ca().issueHostCertificate(id, tls, ctx.clientCertificateValidity(), addresses);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw ApiFaults.fault(RpcFault.SERVER_ERROR, "cannot issue the certificate");
         }

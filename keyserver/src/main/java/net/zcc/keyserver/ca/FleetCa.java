@@ -156,6 +156,41 @@ public final class FleetCa {
     }
 
     /**
+     * Issues a host certificate (issue 12): the client certificate of {@link #issueClientCertificate}
+     * that also serves the host's management endpoints, so it adds EKU serverAuth and an IP SAN for
+     * each enrolled address (what HTTPS clients check the agent's address against).
+     */
+    public X509Certificate issueHostCertificate(KeyId hostKeyId, PublicKey tlsPublicKey, Duration validity,
+            List<InetAddress> addresses) throws GeneralSecurityException {
+        Objects.requireNonNull(hostKeyId, "hostKeyId");
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, hostKeyId.hex()).build();
+        List<GeneralName> names = new ArrayList<>();
+        names.add(new GeneralName(GeneralName.uniformResourceIdentifier, ClientIdentity.URI_PREFIX + hostKeyId.hex()));
+        for (InetAddress ip : addresses) {
+            names.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress()));
+        }
+        return issue(subject, tlsPublicKey, validity, new GeneralNames(names.toArray(GeneralName[]::new)),
+                KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth);
+    }
+
+    /**
+     * Issues a management identity (issue 12): subject {@code OU=<role>, CN=<name>}, URI SAN
+     * {@code zcc:<role>:<name>}, EKU clientAuth. The agents' management endpoints admit it by its OU
+     * ({@code zcc-console} or {@code zcc-monitor}); the key server does not, as it names no host.
+     */
+    public X509Certificate issueRoleCertificate(String role, String name, PublicKey publicKey, Duration validity)
+            throws GeneralSecurityException {
+        if (!role.matches("zcc-(console|monitor)") || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("role is zcc-console or zcc-monitor, name 1-64 of [A-Za-z0-9._-]");
+        }
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.OU, role).addRDN(BCStyle.CN, name)
+                .build();
+        GeneralNames sans = new GeneralNames(
+                new GeneralName(GeneralName.uniformResourceIdentifier, "zcc:" + role.substring(4) + ":" + name));
+        return issue(subject, publicKey, validity, sans, KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /**
      * Issues a server certificate for the key server: EKU serverAuth, SANs from {@code ipAddresses}
      * and {@code dnsNames} (at least one), subject CN the first name given.
      */
@@ -198,7 +233,7 @@ public final class FleetCa {
     }
 
     private X509Certificate issue(X500Name subject, PublicKey publicKey, Duration validity, GeneralNames sans,
-            KeyPurposeId purpose) throws GeneralSecurityException {
+            KeyPurposeId... purposes) throws GeneralSecurityException {
         Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(validity, "validity");
         if (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_ISSUED_VALIDITY) > 0) {
@@ -216,7 +251,7 @@ public final class FleetCa {
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             b.addExtension(Extension.subjectAlternativeName, false, sans);
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));

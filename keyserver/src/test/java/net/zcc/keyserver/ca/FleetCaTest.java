@@ -105,6 +105,30 @@ class FleetCaTest {
     }
 
     @Test
+    void hostCertificateServesBothWaysAndNamesTheAddresses() throws Exception {
+        FleetCa ca = FleetCa.openOrCreate(tmp.resolve("ca"), CLOCK);
+        X509Certificate cert = ca.issueHostCertificate(HOST, FleetCa.newEcKeyPair().getPublic(), Duration.ofDays(2),
+                List.of(InetAddress.getByName("198.18.0.2"), InetAddress.getByName("2001:2::2")));
+        cert.verify(ca.certificate().getPublicKey());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"), cert.getExtendedKeyUsage());
+        assertEquals(List.of(List.of(6, "zcc:host:" + HOST.hex()), List.of(7, "198.18.0.2"),
+                List.of(7, "2001:2:0:0:0:0:0:2")), List.copyOf(cert.getSubjectAlternativeNames()));
+        assertEquals(Optional.of(HOST), ClientIdentity.keyIdOf(cert), "still the host's client certificate");
+    }
+
+    @Test
+    void roleCertificateNamesItsRoleAndIsNoHost() throws Exception {
+        FleetCa ca = FleetCa.openOrCreate(tmp.resolve("ca"), CLOCK);
+        X509Certificate cert = ca.issueRoleCertificate("zcc-monitor", "prometheus", FleetCa.newEcKeyPair().getPublic(),
+                Duration.ofDays(2));
+        assertEquals("CN=prometheus,OU=zcc-monitor", cert.getSubjectX500Principal().getName());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), cert.getExtendedKeyUsage());
+        assertEquals(Optional.empty(), ClientIdentity.keyIdOf(cert), "the key server admits no role as a host");
+        assertThrows(IllegalArgumentException.class, () -> ca.issueRoleCertificate("zcc-admin", "x",
+                FleetCa.newEcKeyPair().getPublic(), Duration.ofDays(2)));
+    }
+
+    @Test
     void filesOrDirectoryOpenToGroupOrOthersAreRefused() throws Exception {
         Path dir = tmp.resolve("ca");
         FleetCa.openOrCreate(dir, CLOCK);

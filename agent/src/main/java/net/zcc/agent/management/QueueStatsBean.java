@@ -1,13 +1,13 @@
-package net.zcc.agent;
+package net.zcc.agent.management;
 
 import net.zcc.agent.nfqueue.QueueStats;
 import net.zcc.jmx.QueueMXBean;
 
 /** One queue worker's counters as {@code zcc:type=Queue,queue=N}. */
-final class QueueStatsBean implements QueueMXBean {
+public final class QueueStatsBean implements QueueMXBean {
     private final QueueStats q;
 
-    QueueStatsBean(QueueStats q) {
+    public QueueStatsBean(QueueStats q) {
         this.q = q;
     }
 
