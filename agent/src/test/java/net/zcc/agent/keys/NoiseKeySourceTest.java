@@ -118,6 +118,30 @@ class NoiseKeySourceTest {
         }
     }
 
+    /**
+     * Issue 9, finding 6: the key server's vouching for a peer ages while it cannot be reached
+     * (revalidation fails), and is renewed by the first answer once it is back. The data path
+     * refuses new require connections past the bound (ReplayAndStalenessTest).
+     */
+    @Test
+    void vouchingAgesWhileTheKeyServerIsDownAndRenewsWhenItAnswers() throws Exception {
+        Agent a = agent("198.18.114.1");
+        Agent b = agent("198.18.114.2");
+        current(a, b.address()).orElseThrow();
+        assertTrue(a.source().sinceVouched(b.address()).compareTo(Duration.ofSeconds(1)) < 0, "just looked up");
+        directoryDown = true;
+        time.advance(Duration.ofMinutes(61));
+        assertTrue(a.source().sinceVouched(b.address()).compareTo(Duration.ofMinutes(60)) > 0,
+                "an hour of failed revalidations: " + a.source().sinceVouched(b.address()));
+        assertTrue(current(a, b.address()).isPresent(), "the key source still answers: the policy decides");
+        directoryDown = false;
+        time.advance(SETTINGS.revalidateEvery().plusSeconds(1));
+        assertTrue(a.source().sinceVouched(b.address()).compareTo(SETTINGS.revalidateEvery().plusSeconds(2)) < 0,
+                "vouched again: " + a.source().sinceVouched(b.address()));
+        assertEquals(1, a.source().peers().size());
+        assertEquals(java.util.List.of(b.address()), a.source().peers().get(0).addresses());
+    }
+
     @Test
     void anImpostorNeverGetsAKeyAndCallersGetEmptyInTime() throws Exception {
         Agent a = agent("198.18.113.1");
