@@ -11,12 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.zcc.agent.path.Conversation.Setup;
 import net.zcc.agent.path.Conversation.Step;
 import net.zcc.agent.path.OnPathAttacker.Attack;
@@ -39,9 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       state, keys and sequence anchors stay, and the rest of the conversation goes through;
  *   <li>every dropped packet is counted under a reason.
  * </ol>
- * The matrix below runs every (state, attack, policy, IP version) once with fixed numbers; the
- * property runs random combinations with random sequence numbers (wrap included), sizes, suites
- * and compression.
+ * The matrix below runs every (state, attack, policy, IP version) once with fixed numbers; a
+ * random run ({@link net.zcc.agent.testing.RandomCases}, seed printed) adds 3,000 combinations with
+ * random sequence numbers (wrap included), sizes, suites and compression.
  */
 class OnPathAttackerTest {
 
@@ -148,38 +142,33 @@ class OnPathAttackerTest {
         assertEquals(List.of(), v, phase + " " + attack + " " + policy + (v6 ? " IPv6" : " IPv4"));
     }
 
-    @Property(tries = 3000)
-    void randomStatesNumbersAndSizes(@ForAll("phases") Phase phase, @ForAll Attack attack, @ForAll boolean v6,
-            @ForAll boolean opportunistic, @ForAll("isns") long isnA, @ForAll("isns") long isnB,
-            @ForAll("sizes") int sizeA, @ForAll("sizes") int sizeB, @ForAll boolean chacha, @ForAll boolean compress)
-            throws Exception {
-        Policy policy = phase == Phase.REFUSED ? Policy.REQUIRE : phase == Phase.PLAINTEXT ? Policy.OPPORTUNISTIC
-                : opportunistic ? Policy.OPPORTUNISTIC : Policy.REQUIRE;
-        Setup s = new Setup(v6, policy, phase.peerRunsZcc(), chacha ? "chacha20" : "aes-256", compress,
-                isnA, isnB, sizeA, sizeB);
-        List<String> v = attack(phase, attack, s);
-        assertEquals(List.of(), v, phase + " " + attack + " " + s);
+    /** One generated scenario of {@link #randomStatesNumbersAndSizes}: printed when it fails. */
+    record RandomCase(Phase phase, Attack attack, Setup setup) {
+        static RandomCase of(java.util.Random r) {
+            Phase phase = Phase.values()[r.nextInt(Phase.values().length)];
+            Policy policy = phase == Phase.REFUSED ? Policy.REQUIRE : phase == Phase.PLAINTEXT ? Policy.OPPORTUNISTIC
+                    : r.nextBoolean() ? Policy.OPPORTUNISTIC : Policy.REQUIRE;
+            Setup s = new Setup(r.nextBoolean(), policy, phase.peerRunsZcc(), r.nextBoolean() ? "chacha20" : "aes-256",
+                    r.nextBoolean(), isn(r), isn(r), 1 + r.nextInt(1400), 1 + r.nextInt(1400));
+            return new RandomCase(phase, Attack.values()[r.nextInt(Attack.values().length)], s);
+        }
+
+        /** Half anywhere in the 32-bit space, half within 256 of the wrap, so the conversation crosses it. */
+        private static long isn(java.util.Random r) {
+            return r.nextBoolean() ? r.nextLong() & 0xffffffffL : 0xffffff00L + r.nextInt(256);
+        }
     }
 
-    @Provide
-    Arbitrary<Phase> phases() {
-        return Arbitraries.of(Phase.class);
-    }
-
-    @Provide
-    Arbitrary<Long> isns() {
-        return Arbitraries.oneOf(Arbitraries.longs().between(0, 0xffffffffL),
-                Arbitraries.longs().between(0xffffff00L, 0xffffffffL)); // wrap within the conversation
-    }
-
-    @Provide
-    Arbitrary<Integer> sizes() {
-        return Arbitraries.integers().between(1, 1400);
-    }
-
-    @AfterContainer
-    static void report() {
-        System.out.println("on-path attacker harness: " + CASES.get() + " scenarios run");
+    @Test
+    void randomStatesNumbersAndSizes() {
+        int n = net.zcc.agent.testing.RandomCases.run("on-path attacker property", 3000, RandomCase::of, c -> {
+            try {
+                assertEquals(List.of(), attack(c.phase(), c.attack(), c.setup()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        System.out.println("on-path attacker harness: " + n + " random scenarios, " + CASES.get() + " scenarios in this JVM");
     }
 
     // ---- whole-connection rewriting and keystream reuse: what one packet cannot show ----------
