@@ -15,10 +15,11 @@ public record EnrollmentLimits(double callsPerSecond, int burst, int freeFailure
         int maxSources) {
 
     /**
-     * 2 calls a second with bursts of 10 (an agent waiting for approval asks every 2 s), 3 free
-     * failures then 1, 2, 4 … 300 s, 10,000 sources.
+     * 10 calls a second with bursts of 50 (an agent waiting for approval asks every 2 s; a few
+     * hosts behind one address may enroll at once), 3 free failures then 1, 2, 4 … 300 s, 10,000
+     * sources. A certificate call costs a database read, never a signature, once one was issued.
      */
-    public static final EnrollmentLimits DEFAULT = new EnrollmentLimits(2, 10, 3, Duration.ofMinutes(5), 10_000);
+    public static final EnrollmentLimits DEFAULT = new EnrollmentLimits(10, 50, 3, Duration.ofMinutes(5), 10_000);
 
     /** Checks the bounds. */
     public EnrollmentLimits {
