@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -20,6 +21,10 @@ import net.zcc.keyserver.admin.AdminsFile;
 import net.zcc.keyserver.admin.PublicCaFile;
 import net.zcc.keyserver.api.ApiContext;
 import net.zcc.keyserver.api.ApiHandlers;
+import net.zcc.keyserver.api.Audit;
+import net.zcc.keyserver.api.EnrollmentGuard;
+import net.zcc.keyserver.api.RevocationListener;
+import net.zcc.contract.KeyId;
 import net.zcc.keyserver.api.HostAccess;
 import net.zcc.keyserver.ca.FleetCa;
 import net.zcc.keyserver.relay.Relay;
@@ -62,6 +67,8 @@ public final class KeyServer implements AutoCloseable {
     private ApiContext api;
     private Relay relay;
     private EnrollmentTokens tokens;
+    private HostDirectory hosts;
+    private EnrollmentGuard enrollment;
     private RpcServer rpc;
     private ScheduledExecutorService sweeper;
     private boolean started;
@@ -96,12 +103,14 @@ public final class KeyServer implements AutoCloseable {
             access = new HostAccess(hosts, admins, config.revocationCacheTtl());
             relay = new Relay(config.relayLimits());
             tokens = new EnrollmentTokens(db);
-            api = new ApiContext(hosts, tokens, ca, access, relay::evict, config.clock(),
-                    config.clientCertificateValidity());
+            this.hosts = hosts;
+            enrollment = new EnrollmentGuard(config.enrollmentLimits());
+            api = new ApiContext(hosts, tokens, ca, access, relayListener(), config.clock(),
+                    config.clientCertificateValidity(), enrollment, new HashSet<>(sans));
             MutualTls mtls = new MutualTls(ca.trustStore(), access.hostsAndAdmins(), ApiHandlers.POLICY);
             rpc = new RpcServer(config.bind(), serverKeys, new String(tlsPassword), config.port(), config.rpcLimits(),
-                    List.of(RpcHandlers.HEALTH, ApiHandlers.of(api)), mtls);
-            mountRelay(rpc.servletContext(), new RelayAccess(access.hostsOnly()));
+                    config.serverLimits(), List.of(RpcHandlers.HEALTH, ApiHandlers.of(api)), mtls);
+            mountRelay(rpc, new RelayAccess(access.hostsOnly()));
             rpc.start();
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "keyserver-sweep");
@@ -129,7 +138,24 @@ public final class KeyServer implements AutoCloseable {
         PublicCaFile.write(config.home(), ca.certificate());
     }
 
-    private void mountRelay(ServletContextHandler context, RelayAccess relayAccess) {
+    /** The relay ends a revoked host's poll and mailbox for good, a deleted host's for now. */
+    private RevocationListener relayListener() {
+        return new RevocationListener() {
+            @Override
+            public void revoked(KeyId host) {
+                relay.evict(host);
+            }
+
+            @Override
+            public void deleted(KeyId host) {
+                relay.forget(host);
+            }
+        };
+    }
+
+    private void mountRelay(RpcServer server, RelayAccess relayAccess) {
+        ServletContextHandler context = server.servletContext();
+        server.limitBody(RelayWire.SEND_PATH + "/", RelayWire.SENDER_KEY_BYTES + config.relayLimits().maxMessageBytes());
         FilterHolder filter = new FilterHolder(relayAccess);
         filter.setAsyncSupported(true);
         context.addFilter(filter, "/relay/*", EnumSet.of(DispatcherType.REQUEST));
@@ -137,8 +163,8 @@ public final class KeyServer implements AutoCloseable {
                 new RelayPollServlet(relay, relayAccess, config.clock(), config.pollTimeout()));
         poll.setAsyncSupported(true);
         context.addServlet(poll, RelayWire.POLL_PATH);
-        context.addServlet(new ServletHolder(new RelaySendServlet(relay, relayAccess, config.clock())),
-                RelayWire.SEND_PATH + "/*");
+        context.addServlet(new ServletHolder(new RelaySendServlet(relay, relayAccess, config.clock(),
+                access::isApprovedHost)), RelayWire.SEND_PATH + "/*");
     }
 
     /**
@@ -153,6 +179,16 @@ public final class KeyServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("relay sweep failed: {}", e.toString());
         }
+        try {
+            for (KeyId expired : hosts.deletePendingBefore(now.minus(config.pendingLifetime()))) {
+                access.invalidate(expired);
+                Audit.expired(expired, config.pendingLifetime());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("pending request purge failed: {}", e.toString());
+        }
+        enrollment.flushLog();
+        rpc.connectionGuard().flushLog();
         try {
             int purged = tokens.purgeUnusable(now);
             if (purged > 0) {
@@ -213,6 +249,21 @@ public final class KeyServer implements AutoCloseable {
     /** The fleet CA (the console issues admin certificates with it); valid after start. */
     public FleetCa fleetCa() {
         return ca;
+    }
+
+    /** The Jetty thread pool (tests, benchmarks); valid after start. */
+    public org.eclipse.jetty.util.thread.QueuedThreadPool threadPool() {
+        return rpc.threadPool();
+    }
+
+    /** The connection guard (tests: open and unauthenticated connections); valid after start. */
+    public net.zcc.keyserver.rpc.ConnectionGuard connectionGuard() {
+        return rpc.connectionGuard();
+    }
+
+    /** Hosts with a relay mailbox or waiting poll (tests: made-up ids take none); valid after start. */
+    public int relayMailboxes() {
+        return relay.mailboxes();
     }
 
     /** The relay (for tests: waiting polls, pending messages); valid after start. */

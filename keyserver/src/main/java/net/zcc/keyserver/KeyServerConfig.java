@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import net.zcc.contract.KeyId;
+import net.zcc.keyserver.api.EnrollmentLimits;
 import net.zcc.keyserver.relay.RelayLimits;
 import net.zcc.keyserver.rpc.RpcLimits;
+import net.zcc.keyserver.rpc.ServerLimits;
 
 /**
  * Everything {@link KeyServer} needs to start.
@@ -30,11 +32,15 @@ import net.zcc.keyserver.rpc.RpcLimits;
  * @param clock the time source for tokens, state changes and the relay
  * @param bind the local IP address the TLS connector listens on (never the wildcard: the server
  *     certificate names it, and clients verify it)
+ * @param serverLimits connection caps, request deadlines and the anonymous share
+ * @param enrollmentLimits per-source rate of anonymous enrollment calls and backoff after failures
+ * @param pendingLifetime how long an enrollment request waits for approval before it is deleted
  */
 public record KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path caDirectory, int port,
         List<InetAddress> serverAddresses, Set<KeyId> admins, RpcLimits rpcLimits, RelayLimits relayLimits,
         Duration pollTimeout, Duration sweepInterval, Duration revocationCacheTtl,
-        Duration clientCertificateValidity, Clock clock, InetAddress bind) {
+        Duration clientCertificateValidity, Clock clock, InetAddress bind, ServerLimits serverLimits,
+        EnrollmentLimits enrollmentLimits, Duration pendingLifetime) {
 
     /** Longest a cached host state may be trusted. */
     public static final Duration MAX_REVOCATION_CACHE = Duration.ofSeconds(5);
@@ -69,7 +75,23 @@ public record KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path 
         if (bind.isAnyLocalAddress() || bind.isMulticastAddress()) {
             throw new IllegalArgumentException("bind to one local unicast address, not " + bind.getHostAddress());
         }
+        Objects.requireNonNull(serverLimits, "serverLimits");
+        Objects.requireNonNull(enrollmentLimits, "enrollmentLimits");
+        requirePositive(pendingLifetime, "pendingLifetime");
     }
+
+    /** The settings of before issue 11, with the default server and enrollment limits. */
+    public KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path caDirectory, int port,
+            List<InetAddress> serverAddresses, Set<KeyId> admins, RpcLimits rpcLimits, RelayLimits relayLimits,
+            Duration pollTimeout, Duration sweepInterval, Duration revocationCacheTtl,
+            Duration clientCertificateValidity, Clock clock, InetAddress bind) {
+        this(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins, rpcLimits, relayLimits, pollTimeout,
+                sweepInterval, revocationCacheTtl, clientCertificateValidity, clock, bind, ServerLimits.DEFAULT,
+                EnrollmentLimits.DEFAULT, DEFAULT_PENDING_LIFETIME);
+    }
+
+    /** An enrollment request not approved within this is deleted (it reserved nothing anyway). */
+    public static final Duration DEFAULT_PENDING_LIFETIME = Duration.ofDays(7);
 
     /**
      * Defaults: CA in {@code <home>/ca}, port 0, no extra addresses, no admins, default limits,
@@ -87,42 +109,77 @@ public record KeyServerConfig(Path home, String dbUser, char[] dbPassword, Path 
     public KeyServerConfig withPort(int newPort) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, newPort, serverAddresses, admins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock, bind);
+                clock, bind, serverLimits, enrollmentLimits, pendingLifetime);
     }
 
     /** A copy with another admin set. */
     public KeyServerConfig withAdmins(Set<KeyId> newAdmins) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, newAdmins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock, bind);
+                clock, bind, serverLimits, enrollmentLimits, pendingLifetime);
     }
 
     /** A copy with other extra server addresses. */
     public KeyServerConfig withServerAddresses(List<InetAddress> addresses) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, addresses, admins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock, bind);
+                clock, bind, serverLimits, enrollmentLimits, pendingLifetime);
     }
 
     /** A copy with another relay poll timeout. */
     public KeyServerConfig withPollTimeout(Duration timeout) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
                 rpcLimits, relayLimits, timeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock, bind);
+                clock, bind, serverLimits, enrollmentLimits, pendingLifetime);
     }
 
     /** A copy with another clock (tests move time by hand). */
     public KeyServerConfig withClock(Clock newClock) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                newClock, bind);
+                newClock, bind, serverLimits, enrollmentLimits, pendingLifetime);
     }
 
     /** A copy listening on another local address (127.0.0.2, a namespace's veth address, ::1). */
     public KeyServerConfig withBind(InetAddress address) {
         return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
                 rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
-                clock, address);
+                clock, address, serverLimits, enrollmentLimits, pendingLifetime);
+    }
+
+    /** A copy with other connection and request limits. */
+    public KeyServerConfig withServerLimits(ServerLimits limits) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock, bind, limits, enrollmentLimits, pendingLifetime);
+    }
+
+    /** A copy with other enrollment rate limits. */
+    public KeyServerConfig withEnrollmentLimits(EnrollmentLimits limits) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock, bind, serverLimits, limits, pendingLifetime);
+    }
+
+    /** A copy with other relay limits. */
+    public KeyServerConfig withRelayLimits(RelayLimits limits) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, limits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock, bind, serverLimits, enrollmentLimits, pendingLifetime);
+    }
+
+    /** A copy with another client certificate lifetime. */
+    public KeyServerConfig withClientCertificateValidity(Duration validity) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, validity,
+                clock, bind, serverLimits, enrollmentLimits, pendingLifetime);
+    }
+
+    /** A copy in which pending enrollment requests expire after {@code lifetime}. */
+    public KeyServerConfig withPendingLifetime(Duration lifetime) {
+        return new KeyServerConfig(home, dbUser, dbPassword, caDirectory, port, serverAddresses, admins,
+                rpcLimits, relayLimits, pollTimeout, sweepInterval, revocationCacheTtl, clientCertificateValidity,
+                clock, bind, serverLimits, enrollmentLimits, lifetime);
     }
 
     private static InetAddress ipv4Loopback() {

@@ -66,7 +66,8 @@ public final class Enrollment implements AutoCloseable {
     /**
      * Asks for the client certificate once.
      *
-     * @return the identity with the certificate saved, or empty while the host is not approved
+     * @return the identity with the certificate saved, or empty while the host is not approved (or
+     *     the key server asks this address to slow down)
      * @throws KeyServerFault for any other refusal
      * @throws IOException if there was no usable answer, or the certificate is not for this host
      */
@@ -76,7 +77,7 @@ public final class Enrollment implements AutoCloseable {
             answer = anonymous.call(RpcMethods.ENROLL_CERTIFICATE, identity.keyId(),
                     Base64.getEncoder().encodeToString(identity.tlsPublicKey().getEncoded()));
         } catch (KeyServerFault f) {
-            if (RpcFault.NOT_APPROVED.is(f.faultCode())) {
+            if (RpcFault.NOT_APPROVED.is(f.faultCode()) || RpcFault.RATE_LIMITED.is(f.faultCode())) {
                 return Optional.empty();
             }
             throw f;

@@ -16,6 +16,7 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import net.zcc.agent.keys.PeerDirectory;
 import net.zcc.agent.keys.RelayTransport;
+import net.zcc.contract.CertificateRenewal;
 import net.zcc.contract.rpc.RpcMethods;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -38,8 +39,10 @@ import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
  * <p>Certificate renewal: client certificates are short-lived (30 days by default) and this
  * client does not renew on its own. {@link #renewIfDue()}, called by the agent's housekeeping
  * every few hours, renews the certificate once less than a third of its lifetime is left (10 days
- * of 30) through {@code Enroll.certificate} with the same TLS key, saves it in the identity
- * directory and presents it from the next new TLS connection on, without a restart.
+ * of 30) through {@code Enroll.certificate} with the same TLS key, over mutual TLS with the current
+ * certificate (the key server issues a new one only to the certificate's holder, and only inside
+ * that window; otherwise it returns the current one), saves it in the identity directory and
+ * presents it from the next new TLS connection on, without a restart.
  *
  * <p>Hardening against a hostile or impersonated server (CVE-2019-17570): extensions off, responses
  * read by the contract's {@link net.zcc.contract.rpc.MethodResponseReader} (the specification's value
@@ -57,8 +60,8 @@ public final class KeyServerClient implements AutoCloseable {
      * poll timeout (at most 25 s), plus a margin.
      */
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(40);
-    /** Renewal is due once less than 1/{@value} of the certificate's lifetime is left. */
-    static final int RENEW_IN_LAST = 3;
+    /** Renewal is due once less than 1/{@value} of the certificate's lifetime is left (the contract's rule). */
+    static final int RENEW_IN_LAST = CertificateRenewal.RENEW_IN_LAST;
     /** A failed renewal is logged as a WARNING once the certificate expires within this. */
     static final Duration WARN_WITHIN = Duration.ofDays(3);
     /** ... at most once per this. */
@@ -149,10 +152,12 @@ public final class KeyServerClient implements AutoCloseable {
      *
      * <p>A failure is thrown; once the certificate expires within 3 days (or has
      * expired) it is also logged as a WARNING, at most once a day, so the caller may log it at a low
-     * level only. An expired certificate is no longer offered in handshakes, so renewal still works
-     * then as long as the host is approved.
+     * level only. An expired certificate is no longer offered in handshakes, and the key server
+     * renews only for the holder of a valid one: a host whose certificate expired is deleted by an
+     * administrator ({@code zcc-keyserver admin delete-host}) and enrolls again.
      *
-     * @return true if a new certificate is now in use, false if renewal was not due
+     * @return true if a new certificate is now in use, false if renewal was not due (here or at the
+     *     key server)
      * @throws KeyServerFault if the key server refused (host revoked or not approved, TLS key changed)
      * @throws IOException if there was no usable answer, the certificate is not acceptable, or it
      *     cannot be saved
@@ -169,6 +174,11 @@ public final class KeyServerClient implements AutoCloseable {
         }
         try {
             X509Certificate fresh = fetchCertificate(now);
+            if (fresh.getSerialNumber().equals(cert.getSerialNumber())) {
+                // The key server judged renewal not due yet (its clock decides) and returned the
+                // current certificate: nothing to do until a later call.
+                return false;
+            }
             if (fresh.getNotAfter().before(cert.getNotAfter())) {
                 throw new IOException("the renewed certificate expires before the current one ("
                         + fresh.getNotAfter().toInstant() + " < " + cert.getNotAfter().toInstant() + ")");
@@ -189,10 +199,7 @@ public final class KeyServerClient implements AutoCloseable {
 
     /** True once less than 1/RENEW_IN_LAST of the certificate's lifetime is left at {@code now}. */
     static boolean renewalDue(X509Certificate cert, Instant now) {
-        Instant notBefore = cert.getNotBefore().toInstant();
-        Instant notAfter = cert.getNotAfter().toInstant();
-        Duration lifetime = Duration.between(notBefore, notAfter);
-        return Duration.between(now, notAfter).compareTo(lifetime.dividedBy(RENEW_IN_LAST)) < 0;
+        return CertificateRenewal.isDue(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), now);
     }
 
     /** The certificate new TLS connections present (tests). */

@@ -30,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Client certificate renewal against a real key server issuing 1-hour certificates (61 minutes:
- * valid from a minute ago). The agent's clock is moved by hand; the key server keeps real time,
- * so every certificate it issues is valid for it.
+ * valid from a minute ago). The key server decides the renewal window by its own clock, so both
+ * clocks start 45 minutes in the past: the first certificate is issued then, and is 45 minutes old
+ * (valid, in its last third) when the key server's clock returns to real time. The agent's clock
+ * is moved by hand from there; certificates are always valid in real time, which the TLS layer uses.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class CertificateRenewalTest {
@@ -68,12 +70,16 @@ class CertificateRenewalTest {
 
     @Test
     void renewsInTheLastThirdSavesTheCertificateAndPresentsItOnTheNextConnection() throws Exception {
-        try (LiveKeyServer ks = new LiveKeyServer(tmp, Duration.ofHours(1))) {
+        MovableClock serverClock = new MovableClock();
+        serverClock.advance(Duration.ofMinutes(-45));
+        try (LiveKeyServer ks = new LiveKeyServer(tmp, Duration.ofHours(1), serverClock)) {
             Path dirA = tmp.resolve("host-a");
             AgentIdentity a = ks.enrolledHost(dirA, ADDRESS_A);
             AgentIdentity b = ks.enrolledHost(tmp.resolve("host-b"), ADDRESS_B);
             X509Certificate first = a.clientCertificate().orElseThrow();
+            serverClock.advance(Duration.ofMinutes(45)); // real time: the certificate is in its last third
             MovableClock clock = new MovableClock();
+            clock.advance(Duration.ofMinutes(-45));
             try (KeyServerClient client = KeyServerClient.open(a, clock)) {
                 assertEquals(Optional.of(b.staticKey()), client.peerDirectory().lookup(InetAddress.getByName(ADDRESS_B)));
                 assertEquals(first, client.keyManager().lastPresented(), "the enrolled certificate was presented");
@@ -117,7 +123,7 @@ class CertificateRenewalTest {
     private static void failedRenewalsWarnOncePerDay(LiveKeyServer ks, AgentIdentity a, Path dirA, MovableClock clock,
             KeyServerClient client, X509Certificate renewed) throws Exception {
         assertTrue(ks.revoke(a.keyId()));
-        clock.advance(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(50)); // 10 of the renewed certificate's 61 minutes left
         assertNull(client.lastExpiryWarning());
         assertThrows(IOException.class, client::renewIfDue);
         Instant warned = client.lastExpiryWarning();

@@ -39,6 +39,11 @@ final class LiveKeyServer implements AutoCloseable {
 
     /** With client certificates valid for {@code clientCertificateValidity} (null: the default 30 days). */
     LiveKeyServer(Path home, Duration clientCertificateValidity) throws Exception {
+        this(home, clientCertificateValidity, null);
+    }
+
+    /** As above, with the key server on {@code clock} (null: real time). */
+    LiveKeyServer(Path home, Duration clientCertificateValidity, java.time.Clock clock) throws Exception {
         byte[] adminKey = new byte[32];
         new SecureRandom().nextBytes(adminKey);
         KeyId adminId = KeyId.of(adminKey);
@@ -49,6 +54,9 @@ final class LiveKeyServer implements AutoCloseable {
             config = new KeyServerConfig(c.home(), c.dbUser(), c.dbPassword(), c.caDirectory(), c.port(),
                     c.serverAddresses(), c.admins(), c.rpcLimits(), c.relayLimits(), c.pollTimeout(), c.sweepInterval(),
                     c.revocationCacheTtl(), clientCertificateValidity, c.clock(), c.bind());
+        }
+        if (clock != null) {
+            config = config.withClock(clock);
         }
         server = new KeyServer(config);
         server.start();

@@ -5,8 +5,10 @@ package net.zcc.contract.rpc;
  * server raises them, its clients tell them apart by code, never by wording, so the text (a
  * default here, or a more precise one from the key server) is for people only.
  *
- * <p>Code 0 stays what Apache XML-RPC itself sends for what never reached our handlers (a
- * request it could not parse, an unknown method); none of ours uses it.
+ * <p>Every fault the key server sends has one of these codes, including those for requests that
+ * never reached a handler (unparsable XML, an unknown method, wrong argument types): the key
+ * server maps Apache XML-RPC's own code-0 faults onto them, and its texts never carry a Java class
+ * name or an exception message. Code 0 is never sent.
  */
 public enum RpcFault {
     /** An argument is malformed or out of range; the text says which. */
@@ -26,7 +28,20 @@ public enum RpcFault {
     /** The named host is not in the store. */
     UNKNOWN_HOST(8, "unknown host"),
     /** The key server failed to do what was asked (for example to issue a certificate). */
-    SERVER_ERROR(9, "the key server failed");
+    SERVER_ERROR(9, "the key server failed"),
+    /** No such method (the library's "No such handler"). */
+    UNKNOWN_METHOD(10, "no such method"),
+    /** The body is not a well-formed XML-RPC call (bad XML, DOCTYPE, too deep, bad gzip). */
+    MALFORMED_REQUEST(11, "the request is not a well-formed XML-RPC call"),
+    /** Too many requests or failures from this source address: wait and try again. */
+    RATE_LIMITED(12, "too many requests from this address; try again later"),
+    /**
+     * {@code Enroll.request}: an address no host may own (unspecified, loopback, broadcast,
+     * multicast, or the key server's own); the text says which.
+     */
+    ADDRESS_REFUSED(13, "this address cannot belong to a host"),
+    /** {@code Admin.approve}: an address of the request is bound to another host; the text names it. */
+    ADDRESS_CONFLICT(14, "an address of this host is bound to another host");
 
     private final int code;
     private final String text;

@@ -20,7 +20,13 @@ public final class RpcMethods {
 
     /** {@code (token, x25519 base64, addresses[], TLS public key base64)} → the host's key id. Anonymous. */
     public static final String ENROLL_REQUEST = ENROLL + ".request";
-    /** {@code (key id, TLS public key base64)} → {@code {certificate, caCertificate}} (PEM). Anonymous. */
+    /**
+     * {@code (key id, TLS public key base64)} → {@code {certificate, caCertificate}} (PEM). Anonymous:
+     * the first certificate of an approved host, or its current one. A new certificate for a host
+     * that has one is issued only when the call comes over mutual TLS with that host's current
+     * certificate (proof of possession of its TLS key) and inside the renewal window
+     * ({@link net.zcc.contract.CertificateRenewal}); otherwise the current one is returned.
+     */
     public static final String ENROLL_CERTIFICATE = ENROLL + ".certificate";
     /** {@code (address literal, scheme)} → the base64 public key, or fault {@link RpcFault#NO_KEY}. */
     public static final String KEYS_LOOKUP = KEYS + ".lookup";
@@ -36,8 +42,15 @@ public final class RpcMethods {
     public static final String ADMIN_DELETE_KEY = ADMIN + ".deleteKey";
     /** {@code (lifetime seconds)} → {@code {token, expiresAt}}. */
     public static final String ADMIN_ISSUE_TOKEN = ADMIN + ".issueToken";
-    /** {@code ()} → one struct per host: keyId, state, addresses, createdAt, updatedAt. */
+    /**
+     * {@code ()} → one struct per host: keyId, state, addresses (bound), requestedAddresses (of a
+     * pending request), conflicts (requested addresses bound to another host), createdAt, updatedAt.
+     */
     public static final String ADMIN_HOSTS = ADMIN + ".hosts";
+    /** {@code (key id)} → true if the host was deleted (its addresses and keys go with it). */
+    public static final String ADMIN_DELETE_HOST = ADMIN + ".deleteHost";
+    /** {@code (address literal)} → true if the address was bound to a host and is now free. */
+    public static final String ADMIN_RELEASE_ADDRESS = ADMIN + ".releaseAddress";
 
     /**
      * The scheme of a host's X25519 static public key, stored at enrollment: an agent calls

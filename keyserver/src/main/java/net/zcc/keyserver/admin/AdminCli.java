@@ -62,8 +62,8 @@ public final class AdminCli implements Callable<Integer> {
     /** Without an action: usage. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name an action: token, approve, revoke, add-key,"
-                + " delete-key, hosts");
+        throw new ParameterException(spec.commandLine(), "name an action: token, approve, revoke, delete-host,"
+                + " release-address, add-key, delete-key, hosts");
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true,
@@ -92,6 +92,21 @@ public final class AdminCli implements Callable<Integer> {
                 "revoked " + id, "not revoked: " + id + " is unknown or already revoked"));
     }
 
+    @Command(name = "delete-host", mixinStandardHelpOptions = true,
+            description = "Delete a host with its addresses and keys (it may enroll again with a new token).")
+    int deleteHost(@Parameters(paramLabel = "KEYID") String keyId) {
+        String id = keyId(keyId);
+        return run((rpc, out) -> changed(out, rpc.call(RpcMethods.ADMIN_DELETE_HOST, id),
+                "deleted " + id, "not deleted: " + id + " is unknown"));
+    }
+
+    @Command(name = "release-address", mixinStandardHelpOptions = true,
+            description = "Unbind an address from the host that owns it.")
+    int releaseAddress(@Parameters(paramLabel = "ADDRESS") String address) {
+        return run((rpc, out) -> changed(out, rpc.call(RpcMethods.ADMIN_RELEASE_ADDRESS, address),
+                "released " + address, "not released: no host owns " + address));
+    }
+
     @Command(name = "add-key", mixinStandardHelpOptions = true,
             description = "Add a host's public key for a scheme (not x25519: that one comes from enrollment).")
     int addKey(@Parameters(paramLabel = "KEYID") String keyId, @Parameters(paramLabel = "SCHEME") String scheme,
@@ -117,9 +132,12 @@ public final class AdminCli implements Callable<Integer> {
             out.printf("%-32s  %-8s  %s%n", "KEY ID", "STATE", "ADDRESSES");
             for (Object h : hosts) {
                 Map<?, ?> host = (Map<?, ?>) h;
-                out.printf("%-32s  %-8s  %s%n", text(host.get("keyId")), text(host.get("state")),
+                Object[] conflicts = host.get("conflicts") instanceof Object[] c ? c : new Object[0];
+                out.printf("%-32s  %-8s  %s%s%n", text(host.get("keyId")), text(host.get("state")),
                         String.join(",", java.util.Arrays.stream((Object[]) host.get("addresses"))
-                                .map(AdminCli::text).toList()));
+                                .map(AdminCli::text).toList()),
+                        conflicts.length == 0 ? "" : "  CONFLICT: " + String.join("; ",
+                                java.util.Arrays.stream(conflicts).map(AdminCli::text).toList()));
             }
             return OK;
         });

@@ -8,6 +8,7 @@ import java.util.Optional;
 import net.zcc.contract.KeyId;
 import net.zcc.contract.rpc.RpcFault;
 import net.zcc.contract.rpc.RpcMethods;
+import net.zcc.keyserver.store.AddressConflictException;
 import net.zcc.keyserver.store.DuplicateEntryException;
 import net.zcc.keyserver.store.HostPublicKey;
 import net.zcc.keyserver.store.IssuedToken;
@@ -30,10 +31,23 @@ public class Admin {
         this.caller = Objects.requireNonNull(caller);
     }
 
-    /** Approves a pending host; false if it is unknown or not pending. */
+    /**
+     * Approves a pending host and binds the addresses it asked for; false if it is unknown or not
+     * pending. Fault {@link RpcFault#ADDRESS_CONFLICT}, naming each address and its owner, if one of
+     * them is bound to another host: release it or delete that host first.
+     */
     public boolean approve(String keyId) throws XmlRpcException {
         KeyId id = authorised(keyId);
-        boolean changed = ctx.hosts().approve(id, ctx.clock().instant());
+        boolean changed;
+        try {
+            changed = ctx.hosts().approve(id, ctx.clock().instant());
+        } catch (AddressConflictException e) {
+            Audit.refused("admin {} approve host {}: refused, addresses bound to other hosts: {}", admin(), id,
+                    e.getMessage());
+            throw ApiFaults.fault(RpcFault.ADDRESS_CONFLICT, "not approved: " + e.getMessage());
+        } catch (DuplicateEntryException e) {
+            throw ApiFaults.fault(RpcFault.ADDRESS_CONFLICT, "not approved: an address was bound meanwhile; retry");
+        }
         ctx.access().invalidate(id);
         Audit.record("admin {} approve host {}: {}", admin(), id, changed ? "approved" : "no change");
         return changed;
@@ -53,6 +67,30 @@ public class Admin {
         ctx.revocations().revoked(id);
         Audit.record("admin {} revoke host {}: {}", admin(), id, changed ? "revoked" : "no change");
         return changed;
+    }
+
+    /**
+     * Deletes a host, whatever its state, with its addresses and keys; false if it is unknown. It
+     * loses access at once like a revoked host (its relay poll ends, its mailbox is dropped), but
+     * nothing of it is remembered: the same host key may enroll again with a new token.
+     */
+    public boolean deleteHost(String keyId) throws XmlRpcException {
+        KeyId id = authorised(keyId);
+        boolean changed = ctx.hosts().delete(id);
+        ctx.access().invalidate(id);
+        ctx.revocations().deleted(id);
+        Audit.record("admin {} delete host {}: {}", admin(), id, changed ? "deleted" : "unknown");
+        return changed;
+    }
+
+    /** Unbinds an address from the host that owns it; false if no host owned it. */
+    public boolean releaseAddress(String address) throws XmlRpcException {
+        requireAdmin();
+        java.net.InetAddress a = ApiFaults.address(address);
+        Optional<KeyId> owner = ctx.hosts().releaseAddress(a);
+        Audit.record("admin {} release address {}: {}", admin(), a.getHostAddress(),
+                owner.map(o -> "was bound to host " + o.hex()).orElse("was not bound"));
+        return owner.isPresent();
     }
 
     /**
@@ -122,7 +160,7 @@ public class Admin {
      */
     public Object[] hosts() throws XmlRpcException {
         requireAdmin();
-        return HostListing.structs(ctx.hosts().hosts());
+        return HostListing.structs(ctx.hosts().hosts(), ctx.hosts()::conflicts);
     }
 
     /**

@@ -21,7 +21,9 @@ public final class ApiHandlers {
     /** The registrations for {@link net.zcc.keyserver.rpc.RpcServer}. */
     public static RpcHandlers of(ApiContext ctx) {
         return mapping -> {
-            add(mapping, RpcMethods.ENROLL, Enroll.class, r -> new Enroll(ctx));
+            add(mapping, RpcMethods.ENROLL, Enroll.class, r -> new Enroll(ctx, new Enroll.Caller(
+                    CallerRequestConfig.sourceOf(r), CallerRequestConfig.callerOf(r),
+                    CallerRequestConfig.certificateOf(r))));
             add(mapping, RpcMethods.KEYS, Keys.class, r -> new Keys(ctx));
             add(mapping, RpcMethods.ADMIN, Admin.class, r -> new Admin(ctx, CallerRequestConfig.callerOf(r)));
         };

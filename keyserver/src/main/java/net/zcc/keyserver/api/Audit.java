@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * certificate. The token store deletes used tokens, so this is where "which host enrolled when"
  * stays on record.
  */
-final class Audit {
+public final class Audit {
 
     /** The logger name, for routing the audit trail to its own file. */
     static final String LOGGER = "zcc.audit";
@@ -21,6 +21,11 @@ final class Audit {
 
     static void record(String event, Object... args) {
         LOG.info(event, args);
+    }
+
+    /** The sweep deleted an enrollment request that waited longer than {@code lifetime}. */
+    public static void expired(net.zcc.contract.KeyId host, java.time.Duration lifetime) {
+        LOG.info("enrollment request of host {} expired unapproved after {} and was deleted", host, lifetime);
     }
 
     /** A refused attempt to change something (a warning: someone tried). */

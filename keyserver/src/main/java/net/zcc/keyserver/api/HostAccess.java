@@ -31,6 +31,9 @@ public final class HostAccess {
 
     private record Entry(boolean allowed, long expiresAtNanos) { }
 
+    /** Most answers cached at once: a few per host of a large fleet. */
+    static final int MAX_CACHED = 65_536;
+
     private final HostDirectory hosts;
     private final Predicate<KeyId> admins;
     private final long ttlNanos;
@@ -60,6 +63,14 @@ public final class HostAccess {
         long before = changes.get();
         boolean allowed = hosts.host(id).map(Host::state).filter(HostState.APPROVED::equals).isPresent();
         if (ttlNanos > 0 && changes.get() == before) {
+            if (cache.size() >= MAX_CACHED) {
+                // Made-up key ids (relay floods, forged certificates cannot, but ids in URLs can)
+                // must not grow the cache: drop what expired, and everything if that is not enough.
+                cache.values().removeIf(x -> now - x.expiresAtNanos() >= 0);
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+            }
             cache.put(id, new Entry(allowed, now + ttlNanos));
         }
         return allowed;

@@ -16,4 +16,11 @@ public interface RevocationListener {
 
     /** {@code host} has just been revoked. Must not throw; runs on the admin's call. */
     void revoked(KeyId host);
+
+    /**
+     * {@code host} has just been deleted: end its live state like a revocation, but without
+     * remembering it, since the same key may enroll again. By default nothing happens.
+     */
+    default void deleted(KeyId host) {
+    }
 }

@@ -18,10 +18,19 @@ final class Mailbox {
      * A waiting message; the relay owns {@code body} and wipes it when it leaves. {@code senderKey}
      * is the sender's public static key, shared by all its entries (never written to).
      */
-    private record Entry(byte[] senderKey, byte[] body, Instant expires) {
+    private record Entry(byte[] senderKey, KeyId from, byte[] body, Instant expires) {
     }
 
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    /** The destination host this mailbox holds messages for. */
+    private final KeyId owner;
+    /** Told of every message that leaves, so the sender's quota is given back. */
+    private final SenderQuota quota;
+
+    Mailbox(KeyId owner, SenderQuota quota) {
+        this.owner = owner;
+        this.quota = quota;
+    }
     private int bytes;
     /** The host's current long-poll; one per host, so a host cannot pile up waiters. */
     RelayPoll waiter;
@@ -40,8 +49,8 @@ final class Mailbox {
         return queue.isEmpty() && waiter == null;
     }
 
-    void add(byte[] senderKey, byte[] body, Instant expires) {
-        queue.addLast(new Entry(senderKey, body, expires));
+    void add(byte[] senderKey, KeyId from, byte[] body, Instant expires) {
+        queue.addLast(new Entry(senderKey, from, body, expires));
         bytes += body.length;
     }
 
@@ -54,8 +63,7 @@ final class Mailbox {
         while (it.hasNext()) {
             Entry e = it.next();
             if (!now.isBefore(e.expires())) {
-                freed += e.body().length;
-                Arrays.fill(e.body(), (byte) 0);
+                freed += leave(e);
                 it.remove();
             }
         }
@@ -69,9 +77,8 @@ final class Mailbox {
         var it = queue.iterator();
         while (it.hasNext()) {
             Entry e = it.next();
-            if (KeyId.of(e.senderKey()).equals(senderKeyId)) {
-                freed += e.body().length;
-                Arrays.fill(e.body(), (byte) 0);
+            if (e.from().equals(senderKeyId)) {
+                freed += leave(e);
                 it.remove();
             }
         }
@@ -83,11 +90,28 @@ final class Mailbox {
     int discard() {
         int freed = bytes;
         for (Entry e : queue) {
-            Arrays.fill(e.body(), (byte) 0);
+            leave(e);
         }
         queue.clear();
         bytes = 0;
         return freed;
+    }
+
+    /** Messages from {@code sender} waiting here. */
+    int countFrom(KeyId sender) {
+        int n = 0;
+        for (Entry e : queue) {
+            n += e.from().equals(sender) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Wipes a message that leaves the mailbox and gives its sender's quota back; returns its length. */
+    private int leave(Entry e) {
+        int length = e.body().length;
+        Arrays.fill(e.body(), (byte) 0);
+        quota.release(e.from(), owner, length);
+        return length;
     }
 
     /** Hands every waiting message out as a fresh copy and wipes the relay's own bytes. */
@@ -95,7 +119,7 @@ final class Mailbox {
         List<Delivered> out = new ArrayList<>(queue.size());
         for (Entry e : queue) {
             out.add(new Delivered(e.senderKey().clone(), e.body().clone()));
-            Arrays.fill(e.body(), (byte) 0);
+            leave(e);
         }
         queue.clear();
         bytes = 0;

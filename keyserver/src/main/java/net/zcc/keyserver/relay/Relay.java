@@ -29,10 +29,12 @@ public final class Relay {
     private final RelayLimits limits;
     private final ConcurrentHashMap<KeyId, Mailbox> boxes = new ConcurrentHashMap<>();
     private final AtomicLong totalBytes = new AtomicLong();
+    private final SenderQuota quota;
 
     /** Creates an empty relay with the given bounds. */
     public Relay(RelayLimits limits) {
         this.limits = Objects.requireNonNull(limits);
+        this.quota = new SenderQuota(limits);
     }
 
     /** Returns the bounds this relay enforces. */
@@ -71,7 +73,7 @@ public final class Relay {
         RelayPoll taker = null;
         List<Delivered> delivered = null;
         while (true) {
-            Mailbox box = boxes.computeIfAbsent(to, k -> new Mailbox());
+            Mailbox box = boxes.computeIfAbsent(to, k -> new Mailbox(k, quota));
             synchronized (box) {
                 if (box.dead) {
                     continue; // swept between lookup and lock; take the fresh one
@@ -80,11 +82,11 @@ public final class Relay {
                 // Under the mailbox lock: evict() marks a host revoked before it sweeps the
                 // mailboxes, so a send that raced past the servlet's check cannot land after it.
                 result = revoked.contains(from) || revoked.contains(to) ? SendResult.REVOKED
-                        : admit(box, message.length);
+                        : admit(box, from, to, message.length);
                 if (result != SendResult.QUEUED) {
                     break;
                 }
-                box.add(key, message, now.plus(limits.ttl()));
+                box.add(key, from, message, now.plus(limits.ttl()));
                 if (box.waiter != null && box.waiter.claim()) {
                     taker = box.waiter;
                     box.waiter = null;
@@ -113,7 +115,7 @@ public final class Relay {
         Objects.requireNonNull(host);
         Objects.requireNonNull(now);
         while (true) {
-            Mailbox box = boxes.computeIfAbsent(host, k -> new Mailbox());
+            Mailbox box = boxes.computeIfAbsent(host, k -> new Mailbox(k, quota));
             RelayPoll replaced = null;
             List<Delivered> delivered = null;
             RelayPoll poll = new RelayPoll(this, box);
@@ -178,6 +180,21 @@ public final class Relay {
      */
     public int evict(KeyId host) {
         revoked.add(host); // first: every later send from or to it is refused
+        return drop(host);
+    }
+
+    /**
+     * Ends everything the relay holds for a deleted {@code host}, as {@link #evict} does, but
+     * without refusing it later: the same key may enroll again (the senders' access checks keep a
+     * deleted host out meanwhile).
+     *
+     * @return the number of messages dropped
+     */
+    public int forget(KeyId host) {
+        return drop(host);
+    }
+
+    private int drop(KeyId host) {
         for (Mailbox other : boxes.values()) {
             synchronized (other) {
                 release(other.discardFrom(host));
@@ -253,19 +270,37 @@ public final class Relay {
         return SendResult.QUEUED;
     }
 
-    /** Checks the host bounds and reserves the bytes in the global one; caller holds the box. */
-    private SendResult admit(Mailbox box, int length) {
+    /**
+     * Checks the bounds of the destination, then the sender's quotas (per destination, in bytes,
+     * in mailboxes), and reserves the bytes in the global bound; caller holds the box.
+     */
+    private SendResult admit(Mailbox box, KeyId from, KeyId to, int length) {
         if (box.size() >= limits.maxMessagesPerHost()) {
             return SendResult.HOST_FULL_MESSAGES;
         }
         if (box.bytes() + length > limits.maxBytesPerHost()) {
             return SendResult.HOST_FULL_BYTES;
         }
+        SendResult sender = quota.admit(from, to, length);
+        if (sender != SendResult.QUEUED) {
+            return sender;
+        }
         if (totalBytes.addAndGet(length) > limits.maxTotalBytes()) {
             totalBytes.addAndGet(-length);
+            quota.release(from, to, length);
             return SendResult.RELAY_FULL;
         }
         return SendResult.QUEUED;
+    }
+
+    /** Senders with messages waiting (tests: 0 once everything left). */
+    public int activeSenders() {
+        return quota.senders();
+    }
+
+    /** Hosts with a mailbox or a waiting poll (tests: memory comes back after a flood). */
+    public int mailboxes() {
+        return boxes.size();
     }
 
     private List<Delivered> drain(Mailbox box) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import net.zcc.contract.KeyId;
 import net.zcc.contract.relay.RelayWire;
 
@@ -21,7 +22,8 @@ import net.zcc.contract.relay.RelayWire;
  * <p>Answers 204 when queued; 400 for a bad key id, a body shorter than 33 bytes or a send to
  * oneself; 401 without a requester; 403 "sender key does not match the client certificate" when
  * {@link KeyId#of} of the first 32 bytes is not the requester's key id; 413 for a message over the
- * limit; 429 when the destination's mailbox is full; 503 when the relay is full. Refusals carry
+ * limit; 404 when the destination is not an approved host; 429 when the destination's mailbox is
+ * full or the sender's own quota (per destination, bytes, mailboxes) is used up; 503 when the relay is full. Refusals carry
  * the fixed reason as text. The body is read into one bounded array, the message copied out of it
  * and handed to the relay, which wipes it; the body array is wiped here.
  */
@@ -35,12 +37,23 @@ public final class RelaySendServlet extends HttpServlet {
     private final transient Relay relay;
     private final transient RequesterId requester;
     private final transient Clock clock;
+    private final transient Predicate<KeyId> destinations;
 
-    /** Creates the servlet over {@code relay}; {@code requester} identifies the sender. */
+    /** Creates the servlet over {@code relay}; {@code requester} identifies the sender; any destination. */
     public RelaySendServlet(Relay relay, RequesterId requester, Clock clock) {
+        this(relay, requester, clock, id -> true);
+    }
+
+    /**
+     * As {@link #RelaySendServlet(Relay, RequesterId, Clock)}, refusing (404) a destination that
+     * {@code destinations} does not accept: in the key server, any key id that is not an approved
+     * host, so made-up or pending ids cannot take relay memory.
+     */
+    public RelaySendServlet(Relay relay, RequesterId requester, Clock clock, Predicate<KeyId> destinations) {
         this.relay = Objects.requireNonNull(relay);
         this.requester = Objects.requireNonNull(requester);
         this.clock = Objects.requireNonNull(clock);
+        this.destinations = Objects.requireNonNull(destinations);
     }
 
     @Override
@@ -80,12 +93,18 @@ public final class RelaySendServlet extends HttpServlet {
             text(resp, HttpServletResponse.SC_FORBIDDEN, WRONG_SENDER_KEY);
             return;
         }
+        if (!destinations.test(to)) {
+            Arrays.fill(message, (byte) 0);
+            text(resp, HttpServletResponse.SC_NOT_FOUND, SendResult.UNKNOWN_DESTINATION.reason());
+            return;
+        }
         SendResult result = relay.send(senderKey, to, message, clock.instant());
         switch (result) {
             case QUEUED -> resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
             case EMPTY, SELF -> text(resp, HttpServletResponse.SC_BAD_REQUEST, result.reason());
             case TOO_LARGE -> text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, result.reason());
-            case HOST_FULL_MESSAGES, HOST_FULL_BYTES -> text(resp, 429, result.reason());
+            case HOST_FULL_MESSAGES, HOST_FULL_BYTES, PAIR_FULL, SENDER_FULL -> text(resp, 429, result.reason());
+            case UNKNOWN_DESTINATION -> text(resp, HttpServletResponse.SC_NOT_FOUND, result.reason());
             case RELAY_FULL -> text(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, result.reason());
             case REVOKED -> text(resp, HttpServletResponse.SC_FORBIDDEN, result.reason());
         }

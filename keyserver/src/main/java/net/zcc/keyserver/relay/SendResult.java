@@ -14,6 +14,12 @@ public enum SendResult {
     HOST_FULL_MESSAGES("too many messages waiting for the destination"),
     /** The destination already has close to {@link RelayLimits#maxBytesPerHost()} bytes waiting. */
     HOST_FULL_BYTES("too many bytes waiting for the destination"),
+    /** This sender already has {@link RelayLimits#maxMessagesPerPair()} messages waiting for the destination. */
+    PAIR_FULL("too many messages from this sender waiting for the destination"),
+    /** This sender's messages waiting anywhere reached its byte or destination quota. */
+    SENDER_FULL("too many messages from this sender waiting"),
+    /** The destination is not an approved host (unknown, pending, revoked). */
+    UNKNOWN_DESTINATION("destination is not an approved host"),
     /** The whole relay holds {@link RelayLimits#maxTotalBytes()} bytes. */
     RELAY_FULL("relay is full"),
     /** The sender or the destination was revoked ({@link Relay#evict}). */

@@ -2,7 +2,9 @@ package net.zcc.keyserver.rpc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
+import net.zcc.contract.rpc.RpcFault;
 import net.zcc.contract.xml.HardenedSax;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
@@ -36,6 +38,16 @@ final class LimitedXmlRpcServer extends XmlRpcHttpServer {
         ((XmlRpcJakartaServlet.Connection) con).resp.setHeader(name, value);
     }
 
+    /**
+     * Every fault leaves with a contract code and a plain text ({@link PlainFaults}); the
+     * library's own text, which may name Java classes, stays in the log.
+     */
+    @Override
+    protected void writeError(XmlRpcStreamRequestConfig config, OutputStream stream, Throwable error)
+            throws XmlRpcException {
+        super.writeError(config, stream, PlainFaults.of(error));
+    }
+
     @Override
     protected XmlRpcRequest getRequest(XmlRpcStreamRequestConfig config, InputStream in) throws XmlRpcException {
         XmlRpcRequestParser parser = new XmlRpcRequestParser(config, getTypeFactory());
@@ -48,9 +60,11 @@ final class LimitedXmlRpcServer extends XmlRpcHttpServer {
             if (e.getException() instanceof XmlRpcException x) {
                 throw x;
             }
-            throw new XmlRpcException("Failed to parse XML-RPC request: " + e.getMessage(), e);
+            throw new XmlRpcException(RpcFault.MALFORMED_REQUEST.code(),
+                    "Failed to parse XML-RPC request: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new XmlRpcException("Failed to read XML-RPC request: " + e.getMessage(), e);
+            throw new XmlRpcException(RpcFault.MALFORMED_REQUEST.code(),
+                    "Failed to read XML-RPC request: " + e.getMessage(), e);
         }
         return new ParsedRequest(config, parser.getMethodName(), parser.getParams());
     }

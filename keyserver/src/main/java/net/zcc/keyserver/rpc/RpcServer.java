@@ -5,16 +5,21 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.security.KeyStore;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import net.zcc.contract.rpc.RpcMethods;
 import org.apache.xmlrpc.server.PropertyHandlerMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -42,6 +47,13 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
     private final Server server;
     private final ServerConnector connector;
     private final ServletContextHandler context;
+    private final ConnectionGuard guard;
+    private final RequestGate gate;
+    private final QoSHandler anonymousShare;
+    /** Largest body per path prefix (servlets mounted later add theirs); any other path takes none. */
+    private final Map<String, Integer> bodyLimits = new ConcurrentHashMap<>();
+    private final int maxRpcBody;
+    private final int maxAnonymousRpcBody;
 
     /**
      * Builds the server; nothing is bound until {@link #start()}.
@@ -80,16 +92,87 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
      */
     public RpcServer(InetAddress host, KeyStore keyStore, String keyPassword, int port, RpcLimits limits,
             List<RpcHandlers> handlers, MutualTls mtls) throws Exception {
+        this(host, keyStore, keyPassword, port, limits, ServerLimits.ONE_SOURCE, handlers, mtls);
+    }
+
+    /**
+     * As {@link #RpcServer(InetAddress, KeyStore, String, int, RpcLimits, List, MutualTls)}, with
+     * {@code serverLimits} on connections, request time, bodies and the anonymous share.
+     *
+     * <p>Handlers, outermost first: {@link RequestGate} (POST only, body bound per endpoint and read
+     * asynchronously within a deadline) → Jetty's {@link QoSHandler} for requests without a client
+     * certificate (a few at a time: the rest of the pool stays for hosts and admins) → the servlets.
+     * On the connector: {@link ConnectionGuard} and Jetty's {@link NetworkConnectionLimit}.
+     */
+    public RpcServer(InetAddress host, KeyStore keyStore, String keyPassword, int port, RpcLimits limits,
+            ServerLimits serverLimits, List<RpcHandlers> handlers, MutualTls mtls) throws Exception {
         this.host = java.util.Objects.requireNonNull(host, "host");
         SafeSaxParsers.install();
-        // Few threads: calls are short, and the relay's long-polls will be async, not parked threads.
+        // Few threads: calls are short, bodies are read asynchronously (RequestGate) and the relay's
+        // long-polls are async, so no request holds a thread while it waits for the network.
         server = new Server(new QueuedThreadPool(32, 4));
         connector = tlsConnector(server, host, keyStore, keyPassword, port, mtls);
         server.addConnector(connector);
+        guard = new ConnectionGuard(serverLimits, connector.getScheduler());
+        connector.addBean(guard);
+        server.addBean(new NetworkConnectionLimit(serverLimits.maxConnections(), connector));
+        maxRpcBody = limits.maxRequestBytes();
+        // Without mutual TLS nobody has a certificate: no anonymous share to keep apart (tests only).
+        maxAnonymousRpcBody = mtls == null ? limits.maxRequestBytes()
+                : Math.min(serverLimits.maxAnonymousBodyBytes(), limits.maxRequestBytes());
         context = context(mapping(handlers), limits, mtls);
-        server.setHandler(context);
+        anonymousShare = new QoSHandler(context);
+        anonymousShare.include(mtls == null ? r -> false : RequestGate::anonymous);
+        anonymousShare.setMaxRequestCount(serverLimits.maxAnonymousRequests());
+        anonymousShare.setMaxSuspendedRequestCount(serverLimits.maxAnonymousWaiting());
+        anonymousShare.setMaxSuspend(serverLimits.anonymousWait());
+        gate = new RequestGate(anonymousShare, this::bodyLimit, serverLimits.bodyDeadline());
+        server.setHandler(gate);
+        server.setErrorHandler(plainErrors());
         server.setStopAtShutdown(false);
         addBean(server);
+    }
+
+    /**
+     * Lets requests under {@code pathPrefix} (a servlet mounted on {@link #servletContext()}) carry
+     * a body of up to {@code maxBytes}; call before {@link #start()}. Paths not named take none.
+     */
+    public void limitBody(String pathPrefix, int maxBytes) {
+        bodyLimits.put(pathPrefix, maxBytes);
+    }
+
+    private int bodyLimit(String path, boolean anonymous) {
+        if (RpcMethods.PATH.equals(path)) {
+            return anonymous ? maxAnonymousRpcBody : maxRpcBody;
+        }
+        for (var e : bodyLimits.entrySet()) {
+            if (path != null && path.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return 0;
+    }
+
+    /** The Jetty thread pool (tests and benchmarks: busy and total threads). */
+    public QueuedThreadPool threadPool() {
+        return (QueuedThreadPool) server.getThreadPool();
+    }
+
+    /** The connection guard (tests: open and unauthenticated connection counts). */
+    public ConnectionGuard connectionGuard() {
+        return guard;
+    }
+
+    /** Error pages that name no exception, servlet or stack: a status line and nothing else. */
+    private static ErrorHandler plainErrors() {
+        return plain(new ErrorHandler());
+    }
+
+    private static <T extends ErrorHandler> T plain(T errors) {
+        errors.setShowStacks(false);
+        errors.setShowMessageInTitle(false);
+        errors.setShowCauses(false);
+        return errors;
     }
 
     /** Builds a server with the default limits and only the {@link Health} handler. */
@@ -153,7 +236,9 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
                 tls.setNeedClientAuth(true);
             }
         }
-        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // TLS 1.3 only: both ends are ours (Java 17), and every 1.3 suite is an AEAD with forward
+        // secrecy; TLS 1.2 would also offer CBC suites (Lucky13-style padding oracles). See DESIGN.md 8.
+        tls.setIncludeProtocols("TLSv1.3");
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -177,6 +262,7 @@ public final class RpcServer extends ContainerLifeCycle implements AutoCloseable
     private static ServletContextHandler context(PropertyHandlerMapping mapping, RpcLimits limits, MutualTls mtls) {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        context.setErrorHandler(plain(new org.eclipse.jetty.ee10.servlet.ErrorHandler()));
         ServletHolder holder = new ServletHolder(new XmlRpcJakartaServlet(mapping, limits, mtls));
         // Init at start, not at the first request, so the safe parser is in place before any parse.
         holder.setInitOrder(1);

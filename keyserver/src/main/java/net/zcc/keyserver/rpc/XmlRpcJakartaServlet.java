@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import net.zcc.contract.ClientIdentity;
 import net.zcc.contract.KeyId;
+import net.zcc.contract.rpc.RpcFault;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.server.XmlRpcHandlerMapping;
 import org.apache.xmlrpc.server.XmlRpcServerConfigImpl;
@@ -29,11 +30,14 @@ import net.zcc.keyserver.ca.RevocationCheck;
  *       whose key id is missing or not allowed by the {@link RevocationCheck}: HTTP 403, nothing
  *       read; a failing check also gives 403 (fail closed);
  *   <li>declared Content-Length above the limit: HTTP 413, nothing read;
- *   <li>read the body (gunzipped if Content-Encoding says so) counting bytes: past the limit, 413;
+ *   <li>read the body (already in memory: {@link RequestGate} read it asynchronously; gunzipped
+ *       if Content-Encoding says so) counting bytes: past the limit, 413; bad gzip, a fault;
  *   <li>build the request config from the server config (XML-RPC's parser reads the request's);
  *   <li>parse with the hardened SAX factory behind a depth filter ({@link LimitedXmlRpcServer});
- *   <li>run the handler; any failure becomes a plain fault, logged as one line. With mutual TLS,
- *       an anonymous call to a method the {@link MethodPolicy} does not list is such a fault.
+ *   <li>run the handler; any failure becomes a plain fault with its own {@link RpcFault} code
+ *       (the library's code-0 faults mapped too: {@link LimitedXmlRpcServer}), never a Java class
+ *       name or exception text; the detail goes to the log, throttled. With mutual TLS, an
+ *       anonymous call to a method the {@link MethodPolicy} does not list is such a fault.
  * </ol>
  * Extensions stay off (CVE-2016-5003: {@code ex:serializable} would run Java deserialisation) and
  * exceptions are not serialised into faults.
@@ -95,6 +99,7 @@ public final class XmlRpcJakartaServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         KeyId caller = null;
+        X509Certificate certificate = null;
         if (revocation != null) {
             Optional<KeyId> id = verifiedCaller(req);
             if (id == null) {
@@ -107,6 +112,7 @@ public final class XmlRpcJakartaServlet extends HttpServlet {
                     return;
                 }
                 caller = id.get();
+                certificate = ((X509Certificate[]) req.getAttribute(CERTIFICATE_ATTRIBUTE))[0];
             }
         }
         if (req.getContentLengthLong() > limits.maxRequestBytes()) {
@@ -119,9 +125,14 @@ public final class XmlRpcJakartaServlet extends HttpServlet {
         } catch (BoundedBody.TooLargeException e) {
             refuseTooLarge(resp);
             return;
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            // "gzip" that is not gzip: a plain fault, never a 500 page naming the exception
+            REFUSALS.log("body is not valid gzip", e);
+            PlainFaults.write(resp, RpcFault.MALFORMED_REQUEST, "the body is not valid gzip");
+            return;
         }
         try {
-            server.execute(requestConfig(req, caller), new Connection(body, resp));
+            server.execute(requestConfig(req, caller, certificate), new Connection(body, resp));
         } catch (XmlRpcException e) {
             // Only I/O while writing the response gets here; the peer has most likely gone.
             REFUSALS.log("response not sent: " + e.getMessage());
@@ -169,9 +180,10 @@ public final class XmlRpcJakartaServlet extends HttpServlet {
     }
 
     /** Copies the server flags into the request config, which is what XML-RPC's parser consults. */
-    private XmlRpcHttpRequestConfigImpl requestConfig(HttpServletRequest req, KeyId caller) {
+    private XmlRpcHttpRequestConfigImpl requestConfig(HttpServletRequest req, KeyId caller,
+            X509Certificate certificate) {
         XmlRpcServerConfigImpl sc = (XmlRpcServerConfigImpl) server.getConfig();
-        XmlRpcHttpRequestConfigImpl rc = new CallerRequestConfig(caller);
+        XmlRpcHttpRequestConfigImpl rc = new CallerRequestConfig(caller, certificate, req.getRemoteAddr());
         rc.setEnabledForExtensions(sc.isEnabledForExtensions());
         rc.setEnabledForExceptions(sc.isEnabledForExceptions());
         rc.setContentLengthOptional(sc.isContentLengthOptional());

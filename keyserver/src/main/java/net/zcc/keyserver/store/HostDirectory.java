@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import net.zcc.contract.KeyId;
@@ -41,7 +43,10 @@ public final class HostDirectory {
      * public key it will ask a certificate for (kept in the store so a restart does not lose it).
      *
      * @param tlsPublicKey DER SubjectPublicKeyInfo, at most {@link #MAX_TLS_KEY_BYTES}; null for none
-     * @throws DuplicateEntryException if the key id or one of the addresses is taken
+     * <p>The addresses are only requested: a pending host reserves nothing, and another request
+     * may name the same addresses. {@link #approve} binds them.
+     *
+     * @throws DuplicateEntryException if the key id is taken
      */
     public Host register(byte[] staticPublicKey, List<InetAddress> addresses, byte[] tlsPublicKey, Instant now) {
         KeyId id = KeyId.of(staticPublicKey);
@@ -67,9 +72,9 @@ public final class HostDirectory {
             }
             insertKey(c, staticKey, at);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO HOST_ADDRESSES (ADDRESS, KEY_ID) VALUES (?, ?)")) {
-                for (InetAddress address : owned) {
-                    ps.setString(1, AddressText.of(address));
+                    "INSERT INTO PENDING_ADDRESSES (ADDRESS, KEY_ID) VALUES (?, ?)")) {
+                for (String address : owned.stream().map(AddressText::of).distinct().toList()) {
+                    ps.setString(1, address);
                     ps.setString(2, id.hex());
                     ps.executeUpdate();
                 }
@@ -100,26 +105,168 @@ public final class HostDirectory {
         return db.inTransaction("reading host " + id, c -> readHost(c, id));
     }
 
-    /** Approves a pending host; returns false if it is unknown or not pending. */
+    /**
+     * Approves a pending host and binds the addresses it asked for, in one transaction; returns
+     * false if it is unknown or not pending.
+     *
+     * @throws AddressConflictException if one of them is bound to another host (nothing changes)
+     */
     public boolean approve(KeyId id, Instant now) {
-        return changeState(id, HostState.PENDING, HostState.APPROVED, now);
+        return db.inTransaction("approving host " + id, c -> {
+            if (!HostState.PENDING.equals(state(c, id))) {
+                return false;
+            }
+            Map<InetAddress, KeyId> conflicts = conflicts(c, id);
+            if (!conflicts.isEmpty()) {
+                throw new AddressConflictException(conflicts);
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO HOST_ADDRESSES (ADDRESS, KEY_ID)"
+                    + " SELECT ADDRESS, KEY_ID FROM PENDING_ADDRESSES WHERE KEY_ID = ?")) {
+                ps.setString(1, id.hex());
+                ps.executeUpdate();
+            }
+            deleteWhereKeyId(c, "PENDING_ADDRESSES", id);
+            return setState(c, id, HostState.PENDING, HostState.APPROVED, now);
+        });
+    }
+
+    /** The requested addresses of a pending host that are bound to another host, with their owner. */
+    public Map<InetAddress, KeyId> conflicts(KeyId id) {
+        return db.inTransaction("checking the addresses of " + id, c -> conflicts(c, id));
     }
 
     /**
-     * Revokes a host for good; returns false if it is unknown or already revoked. Its TLS key is
-     * forgotten too: nothing may be certified for it again.
+     * Deletes a host with its addresses (bound or requested) and keys; returns false if unknown.
+     * The same static key may then enroll again with a new token.
+     */
+    public boolean delete(KeyId id) {
+        return db.inTransaction("deleting host " + id, c -> deleteWhereKeyId(c, "HOSTS", id) == 1);
+    }
+
+    /** Unbinds {@code address} from whichever host owns it; returns that host, if any. */
+    public Optional<KeyId> releaseAddress(InetAddress address) {
+        String text = AddressText.of(address);
+        return db.inTransaction("releasing " + text, c -> {
+            Optional<KeyId> owner;
+            try (PreparedStatement ps = c.prepareStatement("SELECT KEY_ID FROM HOST_ADDRESSES WHERE ADDRESS = ?")) {
+                ps.setString(1, text);
+                try (ResultSet rs = ps.executeQuery()) {
+                    owner = rs.next() ? Optional.of(new KeyId(rs.getString(1))) : Optional.empty();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM HOST_ADDRESSES WHERE ADDRESS = ?")) {
+                ps.setString(1, text);
+                ps.executeUpdate();
+            }
+            return owner;
+        });
+    }
+
+    /** Deletes pending hosts created before {@code cutoff}; returns their key ids. */
+    public List<KeyId> deletePendingBefore(Instant cutoff) {
+        return db.inTransaction("deleting expired enrollment requests", c -> {
+            List<KeyId> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT KEY_ID FROM HOSTS WHERE HOST_STATE = ? AND CREATED_AT_MS < ?")) {
+                ps.setString(1, HostState.PENDING.name());
+                ps.setLong(2, cutoff.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(new KeyId(rs.getString(1)));
+                    }
+                }
+            }
+            for (KeyId id : ids) {
+                deleteWhereKeyId(c, "HOSTS", id);
+            }
+            return ids;
+        });
+    }
+
+    /** The host's current client certificate (PEM, public), if one was issued since schema step 3. */
+    public Optional<String> certificate(KeyId id) {
+        return db.inTransaction("reading the certificate of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT CERT_PEM FROM HOSTS WHERE KEY_ID = ?")) {
+                ps.setString(1, id.hex());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Records {@code pem} as the host's current certificate if the current one is still
+     * {@code expected} (null: none), so of two racing issuers only one wins; returns whether it did.
+     */
+    public boolean replaceCertificate(KeyId id, String expected, String pem) {
+        return db.inTransaction("recording the certificate of " + id, c -> {
+            String sql = "UPDATE HOSTS SET CERT_PEM = ? WHERE KEY_ID = ? AND HOST_STATE = ? AND "
+                    + (expected == null ? "CERT_PEM IS NULL" : "CERT_PEM = ?");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, pem);
+                ps.setString(2, id.hex());
+                ps.setString(3, HostState.APPROVED.name());
+                if (expected != null) {
+                    ps.setString(4, expected);
+                }
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Map<InetAddress, KeyId> conflicts(Connection c, KeyId id) throws SQLException {
+        Map<InetAddress, KeyId> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT P.ADDRESS, A.KEY_ID FROM PENDING_ADDRESSES P"
+                + " JOIN HOST_ADDRESSES A ON A.ADDRESS = P.ADDRESS WHERE P.KEY_ID = ? AND A.KEY_ID <> ?"
+                + " ORDER BY P.ADDRESS")) {
+            ps.setString(1, id.hex());
+            ps.setString(2, id.hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(AddressText.parse(rs.getString(1)), new KeyId(rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static HostState state(Connection c, KeyId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT HOST_STATE FROM HOSTS WHERE KEY_ID = ?")) {
+            ps.setString(1, id.hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? HostState.valueOf(rs.getString(1)) : null;
+            }
+        }
+    }
+
+    private static int deleteWhereKeyId(Connection c, String table, KeyId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE KEY_ID = ?")) {
+            ps.setString(1, id.hex());
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Revokes a host for good; returns false if it is unknown or already revoked. Its TLS key and
+     * certificate are forgotten too (nothing may be certified for it again), and its addresses
+     * released, so a replacement host can enroll at them.
      */
     public boolean revoke(KeyId id, Instant now) {
         long at = now.toEpochMilli();
         return db.inTransaction("revoking host " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?,"
-                    + " UPDATED_AT_MS = ?, TLS_PUBLIC_KEY_HEX = NULL WHERE KEY_ID = ? AND HOST_STATE <> ?")) {
+            boolean changed;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?, UPDATED_AT_MS = ?,"
+                    + " TLS_PUBLIC_KEY_HEX = NULL, CERT_PEM = NULL WHERE KEY_ID = ? AND HOST_STATE <> ?")) {
                 ps.setString(1, HostState.REVOKED.name());
                 ps.setLong(2, at);
                 ps.setString(3, id.hex());
                 ps.setString(4, HostState.REVOKED.name());
-                return ps.executeUpdate() == 1;
+                changed = ps.executeUpdate() == 1;
             }
+            deleteWhereKeyId(c, "HOST_ADDRESSES", id);
+            deleteWhereKeyId(c, "PENDING_ADDRESSES", id);
+            return changed;
         });
     }
 
@@ -230,17 +377,16 @@ public final class HostDirectory {
         });
     }
 
-    private boolean changeState(KeyId id, HostState from, HostState to, Instant now) {
-        return db.inTransaction("moving host " + id + " to " + to, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?,"
-                    + " UPDATED_AT_MS = ? WHERE KEY_ID = ? AND HOST_STATE = ?")) {
-                ps.setString(1, to.name());
-                ps.setLong(2, now.toEpochMilli());
-                ps.setString(3, id.hex());
-                ps.setString(4, from.name());
-                return ps.executeUpdate() == 1;
-            }
-        });
+    private static boolean setState(Connection c, KeyId id, HostState from, HostState to, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE HOSTS SET HOST_STATE = ?,"
+                + " UPDATED_AT_MS = ? WHERE KEY_ID = ? AND HOST_STATE = ?")) {
+            ps.setString(1, to.name());
+            ps.setLong(2, now.toEpochMilli());
+            ps.setString(3, id.hex());
+            ps.setString(4, from.name());
+            return ps.executeUpdate() == 1;
+        }
     }
 
     private static Optional<Host> readHost(Connection c, KeyId id) throws SQLException {
@@ -259,9 +405,11 @@ public final class HostDirectory {
                 updated = Instant.ofEpochMilli(rs.getLong(3));
             }
         }
+        // Bound addresses (approved hosts) and requested ones (pending hosts): a host has one kind.
         List<InetAddress> addresses = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT ADDRESS FROM HOST_ADDRESSES WHERE KEY_ID = ? ORDER BY ADDRESS")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ADDRESS FROM HOST_ADDRESSES WHERE KEY_ID = ?"
+                + " UNION SELECT ADDRESS FROM PENDING_ADDRESSES WHERE KEY_ID = ? ORDER BY 1")) {
+            ps.setString(2, id.hex());
             ps.setString(1, id.hex());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

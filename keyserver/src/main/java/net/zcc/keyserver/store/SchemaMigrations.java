@@ -44,7 +44,24 @@ final class SchemaMigrations {
             // restart between enrollment and approval does not lose it. NULL for hosts registered
             // before this step, and cleared on revocation. Enrollment limits the DER to 1024 bytes.
             new Migration(2, List.of(
-                    "ALTER TABLE HOSTS ADD COLUMN TLS_PUBLIC_KEY_HEX VARCHAR(2048)")));
+                    "ALTER TABLE HOSTS ADD COLUMN TLS_PUBLIC_KEY_HEX VARCHAR(2048)")),
+            // Issue 11. A pending request reserves nothing: the addresses it asks for live here,
+            // without a uniqueness constraint across hosts, until approval binds them into
+            // HOST_ADDRESSES (one owner each). Revoked hosts release theirs. CERT_PEM is the host's
+            // current client certificate (public), so a repeated certificate call returns it
+            // instead of minting a new one.
+            new Migration(3, List.of(
+                    "CREATE TABLE PENDING_ADDRESSES ("
+                            + " KEY_ID CHAR(32) NOT NULL CONSTRAINT PENDING_ADDRESSES_HOST_FK"
+                            + "   REFERENCES HOSTS (KEY_ID) ON DELETE CASCADE,"
+                            + " ADDRESS VARCHAR(64) NOT NULL,"
+                            + " PRIMARY KEY (KEY_ID, ADDRESS))",
+                    "INSERT INTO PENDING_ADDRESSES (KEY_ID, ADDRESS) SELECT A.KEY_ID, A.ADDRESS"
+                            + " FROM HOST_ADDRESSES A JOIN HOSTS H ON H.KEY_ID = A.KEY_ID"
+                            + " WHERE H.HOST_STATE = 'PENDING'",
+                    "DELETE FROM HOST_ADDRESSES WHERE KEY_ID IN"
+                            + " (SELECT KEY_ID FROM HOSTS WHERE HOST_STATE <> 'APPROVED')",
+                    "ALTER TABLE HOSTS ADD COLUMN CERT_PEM VARCHAR(4096)")));
 
     /** The schema version this code writes and reads. */
     static int latestVersion() {

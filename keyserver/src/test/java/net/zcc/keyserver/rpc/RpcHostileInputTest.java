@@ -177,7 +177,7 @@ class RpcHostileInputTest {
     @Test
     void nestingWithinTheLimitReachesTheMethodLookup() throws Exception {
         HttpResponse<String> r = post(call("Health.echo", nested(RpcLimits.DEFAULT.maxValueDepth() - 1)));
-        assertFault(r, "No method matching");
+        assertFault(r, "wrong number or types of arguments");
     }
 
     @Test

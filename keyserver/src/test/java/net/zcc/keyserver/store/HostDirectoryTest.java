@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.zcc.contract.KeyId;
 import net.zcc.contract.rpc.RpcMethods;
@@ -116,12 +117,36 @@ class HostDirectoryTest {
     }
 
     @Test
-    void anAddressBelongsToOneHostOnly() {
-        hosts.register(TestStores.publicKey("one"), List.of(v4), NOW);
-        byte[] other = TestStores.publicKey("two");
-        assertThrows(DuplicateEntryException.class, () -> hosts.register(other, List.of(v6, v4), NOW));
-        // The failed registration left nothing behind.
-        assertEquals(Optional.empty(), hosts.host(KeyId.of(other)));
+    void anAddressIsBoundToOneHostOnlyAndOnlyByApproval() {
+        KeyId one = hosts.register(TestStores.publicKey("one"), List.of(v4), NOW).keyId();
+        byte[] otherKey = TestStores.publicKey("two");
+        KeyId other = hosts.register(otherKey, List.of(v6, v4), NOW).keyId(); // a request reserves nothing
+        assertTrue(hosts.approve(other, NOW), "the first approval binds");
+        assertEquals(Map.of(v4, other), hosts.conflicts(one));
+        AddressConflictException e = assertThrows(AddressConflictException.class, () -> hosts.approve(one, NOW));
+        assertEquals(Map.of(v4, other), e.conflicts());
+        assertEquals(HostState.PENDING, hosts.host(one).orElseThrow().state(), "nothing changed");
+        assertTrue(hosts.revoke(other, NOW), "revocation releases the addresses");
+        assertEquals(Map.of(), hosts.conflicts(one));
+        assertTrue(hosts.approve(one, NOW));
+        assertEquals(KeyId.of(TestStores.publicKey("one")), hosts.publicKeyFor(v4, "x25519").orElseThrow().keyId());
+        assertEquals(Optional.of(one), hosts.releaseAddress(v4));
+        assertEquals(Optional.empty(), hosts.publicKeyFor(v4, "x25519"), "released");
+        assertTrue(hosts.delete(one));
+        assertEquals(Optional.empty(), hosts.host(one));
+        assertFalse(hosts.delete(one));
+    }
+
+    @Test
+    void pendingRequestsExpire() {
+        KeyId old = hosts.register(TestStores.publicKey("old"), List.of(v4), NOW).keyId();
+        KeyId young = hosts.register(TestStores.publicKey("young"), List.of(v4), NOW.plusSeconds(10)).keyId();
+        KeyId approved = hosts.register(TestStores.publicKey("approved"), List.of(v6), NOW).keyId();
+        assertTrue(hosts.approve(approved, NOW));
+        assertEquals(List.of(old), hosts.deletePendingBefore(NOW.plusSeconds(5)));
+        assertEquals(Optional.empty(), hosts.host(old));
+        assertTrue(hosts.host(young).isPresent());
+        assertTrue(hosts.host(approved).isPresent(), "only pending requests expire");
     }
 
     @Test
