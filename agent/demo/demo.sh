@@ -16,7 +16,8 @@ top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 A=zccdemo-a-$$ B=zccdemo-b-$$ VETH=zdemo$$
 A4=198.18.0.1 B4=198.18.0.2 PORT=8080 KSPORT=8443
-KS=https://$A4:$KSPORT
+KS4=198.18.0.10  # the key server's own address in host A's namespace: a host may not enroll with it
+KS=https://$KS4:$KSPORT
 work=$(mktemp -d /tmp/zcc-demo.XXXXXX)
 pids=() agent_pids=()  # background processes: started with "ip netns exec" itself (not in_a/in_b),
                        # so that $! is the process's own pid (ip netns exec and ./zcc exec it)
@@ -66,7 +67,8 @@ say "3. the key server, on Derby, in host A's namespace at $KS"
 "$top/zcc" keyserver admin-init --home "$work/keyserver" --out "$work/admin" | sed 's/^/    /'
 (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n' >"$work/db-password")
 echo "    Derby password: random, in $work/db-password (mode $(stat -c %a "$work/db-password"))"
-ip netns exec "$A" "$top/zcc" keyserver --home "$work/keyserver" --bind "$A4" --port $KSPORT \
+ip -n "$A" addr add "$KS4/24" dev "$VETH"
+ip netns exec "$A" "$top/zcc" keyserver --home "$work/keyserver" --bind "$KS4" --port $KSPORT \
   --db-password-file "$work/db-password" >"$work/keyserver.log" 2>&1 &
 ks_pid=$! pids+=($!)
 for _ in $(seq 600); do
