@@ -182,7 +182,7 @@ public final class Reloader {
                     List.of());
         }
         active = new Active(merged, ruleset, hash, revision);
-        String msg = String.format("%s: %s%s: %d of %d services enabled (%d local, %d central, %d overridden);"
+        String msg = String.format("reloaded (%s) %s%s: %d of %d services enabled (%d local, %d central, %d overridden);"
                 + " ruleset %s -> %s%s", trigger, file, revision > 0 ? " + central r" + revision : "",
                 next.enabled().size(), next.services().size(), local.services().size(),
                 next.services().size() - local.services().size(), merged.overridden().size(),
