@@ -102,7 +102,8 @@ public final class KeyServer implements AutoCloseable {
                     config.clientCertificateValidity());
             MutualTls mtls = new MutualTls(ca.trustStore(), access.hostsAndAdmins(), ApiHandlers.POLICY);
             rpc = new RpcServer(config.bind(), serverKeys, new String(tlsPassword), config.port(), config.rpcLimits(),
-                    List.of(RpcHandlers.HEALTH, ApiHandlers.of(api)), mtls);
+                    List.of(RpcHandlers.HEALTH, ApiHandlers.of(api,
+                    new KeyServerBackup(db, config.home(), config.caDirectory(), config.clock())::create)), mtls);
             mountRelay(rpc.servletContext(), new RelayAccess(access.hostsOnly()));
             rpc.start();
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
