@@ -84,7 +84,8 @@ in_h zcc-keyserver admin-init --home /var/lib/zcc-keyserver --out /etc/zcc/keyse
 for _ in $(seq 20); do admin hosts >/dev/null 2>&1 && break; sleep 0.5; done
 token=$(admin token | sed -n 's/^token *//p')
 rc=0
-echo "$token" | in_h zcc enroll --server "$KS" --token - --ca-cert /var/lib/zcc-keyserver/ca.crt --address 198.18.0.1 >/dev/null || rc=$?
+in_h install -m 0644 /etc/zcc/keyserver/admin/ca.crt /etc/zcc/fleet-ca.crt  # public; zcc enroll runs as zcc
+echo "$token" | in_h zcc enroll --server "$KS" --token - --ca-cert /etc/zcc/fleet-ca.crt --address 198.18.0.1 >/dev/null || rc=$?
 [[ $rc == 5 ]] || die "zcc enroll exited $rc"
 key_id=$(in_h cat /etc/zcc/identity/key-id)
 admin approve "$key_id" >/dev/null
