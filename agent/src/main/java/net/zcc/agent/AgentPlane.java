@@ -150,6 +150,10 @@ final class AgentPlane implements PacketPlane {
             return enrolled.get();
         }
         try {
+            // the loader refuses a missing file like an unsafe one; missing is the fresh host's case
+            if (Files.notExists(settings.keyFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(settings.keyFile().toString());
+            }
             StaticKeySource keys = StaticKeySource.load(settings.keyFile());
             LOG.log(Level.INFO, "keys: {0}", keys);
             return keys;

@@ -109,7 +109,8 @@ public final class KeyServer implements AutoCloseable {
                     config.clientCertificateValidity(), enrollment, new HashSet<>(sans));
             MutualTls mtls = new MutualTls(ca.trustStore(), access.hostsAndAdmins(), ApiHandlers.POLICY);
             rpc = new RpcServer(config.bind(), serverKeys, new String(tlsPassword), config.port(), config.rpcLimits(),
-                    config.serverLimits(), List.of(RpcHandlers.HEALTH, ApiHandlers.of(api)), mtls);
+                    config.serverLimits(), List.of(RpcHandlers.HEALTH, ApiHandlers.of(api,
+                    new KeyServerBackup(db, config.home(), config.caDirectory(), config.clock())::create)), mtls);
             mountRelay(rpc, new RelayAccess(access.hostsOnly()));
             rpc.start();
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

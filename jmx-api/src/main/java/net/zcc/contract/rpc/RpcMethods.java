@@ -17,6 +17,9 @@ public final class RpcMethods {
     public static final String KEYS = "Keys";
     /** The administration handler: admin key ids only. */
     public static final String ADMIN = "Admin";
+    /** The administrators' online backup of the key server's store (issue 13). */
+    public static final String BACKUP = "Backup";
+    public static final String BACKUP_CREATE = BACKUP + ".create";
 
     /** {@code (token, x25519 base64, addresses[], TLS public key base64)} → the host's key id. Anonymous. */
     public static final String ENROLL_REQUEST = ENROLL + ".request";

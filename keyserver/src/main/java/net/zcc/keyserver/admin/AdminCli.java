@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code admin-init}, trusting only their {@code ca.crt}. Prints no key material.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Administer the key server: enrollment tokens, approval, revocation, host keys. Talks"
+        description = "Administer the key server: enrollment tokens, approval, revocation, host keys, backups. Talks"
                 + " XML-RPC over mutual TLS with the credentials from 'admin-init', trusting only their ca.crt.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
@@ -63,7 +63,7 @@ public final class AdminCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "name an action: token, approve, revoke, delete-host,"
-                + " release-address, add-key, delete-key, hosts");
+                + " release-address, add-key, delete-key, hosts, backup");
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true,
@@ -139,6 +139,18 @@ public final class AdminCli implements Callable<Integer> {
                         conflicts.length == 0 ? "" : "  CONFLICT: " + String.join("; ",
                                 java.util.Arrays.stream(conflicts).map(AdminCli::text).toList()));
             }
+            return OK;
+        });
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = {"Online backup of the key server (Derby store, fleet CA, admins) while it runs,",
+                "into a new directory under <home>/backups on the key server host; prints that directory.",
+                "Restore: copy its contents into an empty home (docs/OPERATIONS.md)."})
+    int backup() {
+        return run((rpc, out) -> {
+            Map<?, ?> b = (Map<?, ?>) rpc.call(net.zcc.contract.rpc.RpcMethods.BACKUP_CREATE);
+            out.printf("backup   %s%n", text(b.get("directory")));
             return OK;
         });
     }

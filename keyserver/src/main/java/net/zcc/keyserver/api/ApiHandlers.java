@@ -9,7 +9,7 @@ import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.server.PropertyHandlerMapping;
 import org.apache.xmlrpc.server.RequestProcessorFactoryFactory;
 
-/** Registers {@code Enroll}, {@code Keys} and {@code Admin}, one handler object per call, over one context. */
+/** Registers {@code Enroll}, {@code Keys}, {@code Admin} and {@code Backup}, one handler object per call, over one context. */
 public final class ApiHandlers {
 
     /** Only enrollment is anonymous. */
@@ -18,14 +18,22 @@ public final class ApiHandlers {
 
     private ApiHandlers() { }
 
-    /** The registrations for {@link net.zcc.keyserver.rpc.RpcServer}. */
+    /** The registrations for {@link net.zcc.keyserver.rpc.RpcServer}, without backups. */
     public static RpcHandlers of(ApiContext ctx) {
+        return of(ctx, () -> {
+            throw new java.io.IOException("this key server takes no backups");
+        });
+    }
+
+    /** The registrations, with {@code Backup.create} running {@code backup}. */
+    public static RpcHandlers of(ApiContext ctx, Backup.Action backup) {
         return mapping -> {
             add(mapping, RpcMethods.ENROLL, Enroll.class, r -> new Enroll(ctx, new Enroll.Caller(
                     CallerRequestConfig.sourceOf(r), CallerRequestConfig.callerOf(r),
                     CallerRequestConfig.certificateOf(r))));
             add(mapping, RpcMethods.KEYS, Keys.class, r -> new Keys(ctx));
             add(mapping, RpcMethods.ADMIN, Admin.class, r -> new Admin(ctx, CallerRequestConfig.callerOf(r)));
+            add(mapping, RpcMethods.BACKUP, Backup.class, r -> new Backup(ctx, backup, CallerRequestConfig.callerOf(r)));
         };
     }
 
