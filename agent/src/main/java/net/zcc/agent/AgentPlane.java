@@ -179,6 +179,11 @@ final class AgentPlane implements PacketPlane {
         if (!Files.isDirectory(settings.identity())) {
             return Optional.empty();
         }
+        if (!Files.exists(settings.identity().resolve("noise.key"))) {
+            // An empty directory (made by a package or by hand) is not an enrollment.
+            LOG.log(Level.WARNING, "identity directory {0} holds no host key: not enrolled (zcc enroll)", settings.identity());
+            return Optional.empty();
+        }
         AgentIdentity loaded = AgentIdentity.load(settings.identity());
         identity = loaded;
         if (loaded.clientCertificate().isEmpty()) {
