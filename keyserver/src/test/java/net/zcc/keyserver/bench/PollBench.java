@@ -71,7 +71,7 @@ public final class PollBench {
     private static final int MAX_REPOLLS = 3;
     private static final long CLIENT_STACK = 256 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String DB_PASSWORD = "bench-only-password";
+    private static final String DB_PASSWORD = BenchServer.DB_PASSWORD;
 
     /** With --nmt: the server runs with native memory tracking, and each sample prints its summary. */
     private static boolean nativeMemory;
@@ -112,12 +112,12 @@ public final class PollBench {
         }
         Path tmp = Files.createTempDirectory("zcc-poll-bench");
         AtomicReference<Process> server = new AtomicReference<>();
-        Thread stopper = new Thread(() -> stop(server.get()), "poll-bench-stop");
+        Thread stopper = new Thread(() -> BenchServer.stop(server.get()), "poll-bench-stop");
         Runtime.getRuntime().addShutdownHook(stopper); // also when `timeout` sends SIGTERM
         try {
             run(tmp, launcher, server, hosts, senders, settleSeconds, nmt);
         } finally {
-            stop(server.get());
+            BenchServer.stop(server.get());
             try {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             } catch (IllegalStateException ignored) {
@@ -138,13 +138,14 @@ public final class PollBench {
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
 
         long t0 = System.nanoTime();
-        List<BenchHost> all = prepare(home, hostCount + 1);
+        List<BenchHost> all = BenchServer.prepare(home, hostCount + 1).hosts().stream()
+                .map(h -> new BenchHost(h.staticKey(), h.keyIdHex(), h.tls())).toList();
         BenchHost sender = all.get(hostCount);
         List<BenchHost> hosts = all.subList(0, hostCount);
         System.out.printf("prepared %s: %d hosts + 1 sender enrolled, approved and certified in %.1f s "
                 + "(in-process, then stopped)%n", home, hostCount, (System.nanoTime() - t0) / 1e9);
 
-        int port = freePort();
+        int port = BenchServer.freePort();
         Path log = tmp.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--home", home.toString(), "--port",
                 String.valueOf(port), "--db-password-file", passwordFile.toString());
@@ -156,7 +157,7 @@ public final class PollBench {
         Process server = pb.start();
         serverRef.set(server);
         long pid = server.pid(); // the launcher execs java: this is the key server JVM
-        waitForPort(server, port, log);
+        BenchServer.waitForPort(server, port, log);
         System.out.printf("key server pid %d on 127.0.0.1:%d, started as: %s%n", pid, port,
                 String.join(" ", pb.command()));
         System.out.printf("server JVM: %s%n", jcmd(pid, "VM.version").lines()
@@ -352,20 +353,6 @@ public final class PollBench {
         }
     }
 
-    /** Enrolls, approves and certifies {@code count} hosts on {@code home} in-process, then stops. */
-    private static List<BenchHost> prepare(Path home, int count) throws Exception {
-        KeyId adminId = KeyId.of(new byte[32]);
-        KeyServerConfig config = KeyServerConfig.defaults(home, "zcc", DB_PASSWORD.toCharArray())
-                .withAdmins(Set.of(adminId));
-        List<BenchHost> out = new ArrayList<>();
-        try (KeyServer server = new KeyServer(config)) {
-            server.start();
-            for (BenchHosts.Enrolled h : BenchHosts.enroll(server, adminId, count)) {
-                out.add(new BenchHost(h.staticKey(), h.keyIdHex(), h.tls()));
-            }
-        }
-        return out;
-    }
 
     private static List<SSLSocket> connectAll(List<BenchHost> hosts, int port) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -543,48 +530,8 @@ public final class PollBench {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void waitForPort(Process server, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the key server exited (" + server.exitValue() + "):\n"
-                        + Files.readString(log));
-            }
-            if (Files.readString(log).contains("key server serving on")) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1_000);
-                    return;
-                } catch (IOException notYet) {
-                    // keep waiting
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the key server did not start in 60 s:\n" + Files.readString(log));
-    }
 
-    /** Stops the key server process this bench started: SIGTERM, then SIGKILL after 20 s. */
-    private static void stop(Process p) {
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static long pct(long[] sorted, double p) {
         int index = (int) Math.ceil(p * sorted.length) - 1;
