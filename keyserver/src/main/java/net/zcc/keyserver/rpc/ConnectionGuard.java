@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Connection life as this class sees it:
  * <ol>
  *   <li>accepted: counted against its source address (all, unauthenticated, new per second);
- *       over any per-source cap it is closed at once, before any TLS work. It is unauthenticated;
+ *       over any per-source cap it is closed at once, before any TLS work. A source that has not
+ *       shown a fleet certificate within the last hour also draws on one budget of new
+ *       connections per second shared by all such sources; over it, closed at once too (an
+ *       anonymous handshake is the dearest thing an attacker can buy from us). It is unauthenticated;
  *       if that makes more than {@code maxUnauthenticated}, the oldest unauthenticated connection
  *       is closed (so a flood from many addresses cannot keep a host's new connection out: the
  *       host's handshake takes milliseconds, the flood must cycle the whole pool to evict it);
@@ -98,11 +101,23 @@ public final class ConnectionGuard extends AbstractLifeCycle
     /** Unauthenticated entries, oldest first. Guarded by this. */
     private final LinkedHashSet<Entry> unauthenticated = new LinkedHashSet<>();
     private volatile Scheduler.Task sweep;
+    /** Sources that completed a handshake with a fleet certificate, and when (last); guarded by this. */
+    private final java.util.LinkedHashMap<InetAddress, Long> proven = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Long> eldest) {
+            return size() > MAX_PROVEN;
+        }
+    };
+    private static final int MAX_PROVEN = 100_000;
+    private static final long PROVEN_NANOS = TimeUnit.HOURS.toNanos(1);
+    private double unprovenTokens;
+    private long unprovenRefilledNanos = System.nanoTime();
 
     /** A guard with these limits; {@code scheduler} runs the once-a-second lifetime check. */
     public ConnectionGuard(ServerLimits limits, Scheduler scheduler) {
         this.limits = limits;
         this.scheduler = scheduler;
+        this.unprovenTokens = 4.0 * limits.newUnprovenConnectionsPerSecond(); // starts with a full bucket
     }
 
     @Override
@@ -147,6 +162,9 @@ public final class ConnectionGuard extends AbstractLifeCycle
                 refused = "more than " + limits.maxUnauthenticatedPerSource() + " connections without a certificate";
             } else if (!takeToken(s)) {
                 refused = "more than " + limits.newConnectionsPerSecondPerSource() + " new connections a second";
+            } else if (!isProven(source) && !takeUnprovenToken()) {
+                refused = "more than " + limits.newUnprovenConnectionsPerSecond()
+                        + " new connections a second from addresses without a fleet certificate";
             } else {
                 s.all++;
                 s.unauthenticated++;
@@ -208,6 +226,7 @@ public final class ConnectionGuard extends AbstractLifeCycle
             return; // the connection stays unauthenticated, with its deadline
         }
         synchronized (this) {
+            proven.put(e.source, System.nanoTime());
             if (!e.authenticated && unauthenticated.remove(e)) {
                 e.authenticated = true;
                 Source s = sources.get(e.source);
@@ -260,6 +279,25 @@ public final class ConnectionGuard extends AbstractLifeCycle
             return false;
         }
         s.tokens -= 1;
+        return true;
+    }
+
+    /** A fleet certificate was shown from this address within the hour; caller holds the lock. */
+    private boolean isProven(InetAddress source) {
+        Long at = proven.get(source);
+        return at != null && System.nanoTime() - at < PROVEN_NANOS;
+    }
+
+    /** The shared budget of unproven sources (burst 4×); caller holds the lock. */
+    private boolean takeUnprovenToken() {
+        long now = System.nanoTime();
+        double rate = limits.newUnprovenConnectionsPerSecond();
+        unprovenTokens = Math.min(4 * rate, unprovenTokens + (now - unprovenRefilledNanos) * rate / 1e9);
+        unprovenRefilledNanos = now;
+        if (unprovenTokens < 1) {
+            return false;
+        }
+        unprovenTokens -= 1;
         return true;
     }
 

@@ -49,11 +49,11 @@ public final class FloodBench {
     }
 
     /** One phase's figures. */
-    private record Phase(String name, long lookups, long relays, long attacks, long errors, double seconds,
-            double serverCpu) {
+    private record Phase(String name, long lookups, long relays, long attempts, long attacks, long errors,
+            double seconds, double serverCpu) {
         String row() {
-            return String.format("| %s | %.0f | %.0f | %.0f | %d | %.0f %% |", name, lookups / seconds, relays / seconds,
-                    attacks / seconds, errors, 100 * serverCpu / seconds);
+            return String.format("| %s | %.0f | %.0f | %.0f | %.0f | %d | %.0f %% |", name, lookups / seconds,
+                    relays / seconds, attempts / seconds, attacks / seconds, errors, 100 * serverCpu / seconds);
         }
     }
 
@@ -106,8 +106,9 @@ public final class FloodBench {
             phases.add(w.phase("anonymous flood", seconds, true, p.pid()));
             phases.add(w.phase("no flood, after", seconds, false, p.pid()));
             System.out.println();
-            System.out.println("| phase | lookups/s | relay exchanges/s | flood requests/s answered | errors | key server CPU |");
-            System.out.println("|---|---:|---:|---:|---:|---:|");
+            System.out.println("| phase | lookups/s | relay exchanges/s | flood connections/s tried | flood requests/s"
+                    + " answered | errors | key server CPU |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             phases.forEach(ph -> System.out.println(ph.row()));
             Phase quiet = phases.get(0);
             Phase flood = phases.get(1);
@@ -162,6 +163,7 @@ public final class FloodBench {
             AtomicLong lookups = new AtomicLong();
             AtomicLong relays = new AtomicLong();
             AtomicLong attacks = new AtomicLong();
+            AtomicLong attempts = new AtomicLong();
             AtomicLong errors = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             for (HttpClient c : lookupClients) {
@@ -175,7 +177,7 @@ public final class FloodBench {
                 for (int i = 0; i < attackers; i++) {
                     int me = i;
                     AtomicLong n = new AtomicLong();
-                    threads.add(loop(stop, new AtomicLong(), () -> attack(me, n.getAndIncrement()), attacks));
+                    threads.add(loop(stop, attempts, () -> attack(me, n.getAndIncrement()), attacks));
                 }
             }
             double cpu0 = BenchServer.cpuSeconds(serverPid);
@@ -188,7 +190,8 @@ public final class FloodBench {
             for (Thread t : threads) {
                 t.join(15_000);
             }
-            Phase ph = new Phase(name, lookups.get(), relays.get(), attacks.get(), errors.get(), elapsed, cpu);
+            Phase ph = new Phase(name, lookups.get(), relays.get(), attempts.get() + attacks.get(), attacks.get(),
+                    errors.get(), elapsed, cpu);
             System.out.println(ph.row());
             return ph;
         }

@@ -107,7 +107,10 @@ class KeyServerUnderAttackTest {
         Runnable drip = () -> write(sockets, "x");
         sockets.forEach(s -> write(List.of(s), "POST /RPC2 HTTP/1.1\r\nHost: k\r\nX-Slow: "));
         Outcome o = underAttack("slow headers (200 anonymous connections, 1 header byte/s each)", drip, 1000);
-        assertTrue(o.closedByServer(sockets) >= 190, "the 4 s deadline closed the slow-header connections");
+        // Fewer than 200 may get through at all (new connections from addresses without a fleet
+        // certificate share a budget); every one that did is closed by the deadline.
+        assertTrue(sockets.size() >= 100 && o.closedByServer(sockets) >= sockets.size() - 2,
+                "the 4 s deadline closed the " + sockets.size() + " slow-header connections that got in");
         close(sockets);
         o.assertIdleAgain();
     }
@@ -142,7 +145,8 @@ class KeyServerUnderAttackTest {
     void idleConnections() throws Exception {
         List<SSLSocket> sockets = openMany(300, 4);
         Outcome o = underAttack("idle connections (300 anonymous, handshake then nothing)", () -> { }, 1000);
-        assertTrue(o.closedByServer(sockets) >= 290, "closed at the end of their 4 s lifetime");
+        assertTrue(sockets.size() >= 100 && o.closedByServer(sockets) >= sockets.size() - 2,
+                "the " + sockets.size() + " idle connections that got in are closed at the end of their 4 s lifetime");
         close(sockets);
         o.assertIdleAgain();
     }
