@@ -112,6 +112,7 @@ public final class KeyServer implements AutoCloseable {
                     config.serverLimits(), List.of(RpcHandlers.HEALTH, ApiHandlers.of(api,
                     new KeyServerBackup(db, config.home(), config.caDirectory(), config.clock())::create)), mtls);
             mountRelay(rpc, new RelayAccess(access.hostsOnly()));
+            trustHostAddresses();
             rpc.start();
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "keyserver-sweep");
@@ -128,6 +129,17 @@ public final class KeyServer implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /** Hands the connection guard the addresses of approved hosts (at start and every sweep). */
+    private void trustHostAddresses() {
+        try {
+            rpc.connectionGuard().trustHostAddresses(hosts.hosts().stream()
+                    .filter(h -> h.state() == net.zcc.keyserver.store.HostState.APPROVED)
+                    .flatMap(h -> h.addresses().stream()).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot refresh the approved hosts' addresses: {}", e.toString());
         }
     }
 
@@ -190,6 +202,7 @@ public final class KeyServer implements AutoCloseable {
         }
         enrollment.flushLog();
         rpc.connectionGuard().flushLog();
+        trustHostAddresses();
         try {
             int purged = tokens.purgeUnusable(now);
             if (purged > 0) {

@@ -110,6 +110,8 @@ public final class ConnectionGuard extends AbstractLifeCycle
     };
     private static final int MAX_PROVEN = 100_000;
     private static final long PROVEN_NANOS = TimeUnit.HOURS.toNanos(1);
+    /** Addresses of approved hosts (from the store, refreshed by the key server's sweep). */
+    private volatile java.util.Set<InetAddress> hostAddresses = java.util.Set.of();
     private double unprovenTokens;
     private long unprovenRefilledNanos = System.nanoTime();
 
@@ -282,8 +284,21 @@ public final class ConnectionGuard extends AbstractLifeCycle
         return true;
     }
 
-    /** A fleet certificate was shown from this address within the hour; caller holds the lock. */
+    /**
+     * The addresses approved hosts enrolled with: they count as proven without having connected
+     * yet (after a key server restart, every host reconnects), so a flood from unknown addresses
+     * never takes their turn. A TCP connection cannot come from an address the client does not
+     * hold, so naming an enrolled address buys an attacker nothing unless it owns it.
+     */
+    public void trustHostAddresses(java.util.Collection<InetAddress> addresses) {
+        hostAddresses = java.util.Set.copyOf(addresses);
+    }
+
+    /** A fleet certificate was shown from this address within the hour, or an approved host enrolled with it; caller holds the lock. */
     private boolean isProven(InetAddress source) {
+        if (hostAddresses.contains(source)) {
+            return true;
+        }
         Long at = proven.get(source);
         return at != null && System.nanoTime() - at < PROVEN_NANOS;
     }

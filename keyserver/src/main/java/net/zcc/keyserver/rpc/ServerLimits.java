@@ -73,6 +73,13 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSource, int 
                 maxAnonymousWaiting, anonymousWait);
     }
 
+    /** A copy with another budget of new connections per second from unproven addresses. */
+    public ServerLimits withUnprovenConnectionsPerSecond(int perSecond) {
+        return new ServerLimits(maxConnections, maxConnectionsPerSource, maxUnauthenticated,
+                maxUnauthenticatedPerSource, newConnectionsPerSecondPerSource, perSecond, unauthenticatedLifetime,
+                bodyDeadline, maxAnonymousBodyBytes, maxAnonymousRequests, maxAnonymousWaiting, anonymousWait);
+    }
+
     /** A copy with another lifetime for unauthenticated connections and body deadline. */
     public ServerLimits withDeadlines(Duration lifetime, Duration body) {
         return new ServerLimits(maxConnections, maxConnectionsPerSource, maxUnauthenticated,

@@ -80,7 +80,11 @@ class KeyServerUnderAttackTest {
         byte[] adminSeed = new byte[32];
         new SecureRandom().nextBytes(adminSeed);
         KeyId adminId = KeyId.of(adminSeed);
-        ServerLimits limits = ServerLimits.DEFAULT.withDeadlines(Duration.ofSeconds(4), Duration.ofSeconds(2));
+        // Deadlines short enough to act within a 5 s attack; the budget for unproven addresses
+        // lifted, so that these attacks reach the mechanisms under test (UnprovenBudgetTest tests
+        // the budget itself).
+        ServerLimits limits = ServerLimits.DEFAULT.withDeadlines(Duration.ofSeconds(4), Duration.ofSeconds(2))
+                .withUnprovenConnectionsPerSecond(10_000);
         server = new KeyServer(KeyServerConfig.defaults(home.resolve("ks"), "zcc", "test-only-password".toCharArray())
                 .withAdmins(Set.of(adminId)).withPollTimeout(Duration.ofSeconds(2)).withServerLimits(limits));
         server.start();
@@ -107,10 +111,7 @@ class KeyServerUnderAttackTest {
         Runnable drip = () -> write(sockets, "x");
         sockets.forEach(s -> write(List.of(s), "POST /RPC2 HTTP/1.1\r\nHost: k\r\nX-Slow: "));
         Outcome o = underAttack("slow headers (200 anonymous connections, 1 header byte/s each)", drip, 1000);
-        // Fewer than 200 may get through at all (new connections from addresses without a fleet
-        // certificate share a budget); every one that did is closed by the deadline.
-        assertTrue(sockets.size() >= 100 && o.closedByServer(sockets) >= sockets.size() - 2,
-                "the 4 s deadline closed the " + sockets.size() + " slow-header connections that got in");
+        assertTrue(o.closedByServer(sockets) >= 190, "the 4 s deadline closed the slow-header connections");
         close(sockets);
         o.assertIdleAgain();
     }
@@ -145,8 +146,7 @@ class KeyServerUnderAttackTest {
     void idleConnections() throws Exception {
         List<SSLSocket> sockets = openMany(300, 4);
         Outcome o = underAttack("idle connections (300 anonymous, handshake then nothing)", () -> { }, 1000);
-        assertTrue(sockets.size() >= 100 && o.closedByServer(sockets) >= sockets.size() - 2,
-                "the " + sockets.size() + " idle connections that got in are closed at the end of their 4 s lifetime");
+        assertTrue(o.closedByServer(sockets) >= 290, "closed at the end of their 4 s lifetime");
         close(sockets);
         o.assertIdleAgain();
     }
