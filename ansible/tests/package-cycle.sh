@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 in_h() { hosts_run h "$@"; }
-KS=https://198.18.0.1:8443
+KS=https://198.18.0.10:8443  # the key server on an address of its own: a host may not enroll with it
 admin() { in_h zcc-keyserver admin --credentials /etc/zcc/keyserver/admin --server "$KS" "$@"; }
 sums() {  # what must survive: configuration, identity, Derby password, fleet CA
   in_h sh -c 'cd / && sha256sum etc/default/zcc-agent etc/zcc/services.xml etc/zcc/identity/* \
@@ -58,6 +58,7 @@ repack() {
 say "a namespace host with its own root, systemd-style (/run/systemd/system), two debs"
 hosts_switch "zpksw$$"
 hosts_add h "zpkh$$" "zpksw$$" 198.18.0.1 2001:2::1 1
+ip -n "zpkh$$" addr add 198.18.0.10/24 dev eth0
 mkdir -p "$HOSTS_WORK/h/root/run/systemd/system" "$HOSTS_WORK/h/root/tmp/debs"
 cp "$agent_deb" "$HOSTS_WORK/h/root/tmp/debs/agent-1.deb"
 cp "$keyserver_deb" "$HOSTS_WORK/h/root/tmp/debs/keyserver-1.deb"
@@ -77,8 +78,8 @@ echo "users: $(in_h getent passwd zcc zcc-keyserver | cut -d: -f1,3,6,7 | tr '\n
 echo "modes: $(in_h stat -c '%n %U:%G %a' /var/lib/zcc-keyserver /etc/zcc/keyserver /etc/zcc/keyserver/db-password /etc/zcc | tr '\n' ';')"
 [[ $(in_h stat -c '%U %a' /var/lib/zcc-keyserver) == "zcc-keyserver 700" ]] || die "key server home owner/mode"
 [[ $(in_h stat -c '%U %a' /etc/zcc/keyserver/db-password) == "zcc-keyserver 600" ]] || die "Derby password owner/mode"
-# the key server on the host's address, an admin, the agent enrolled and approved, a service
-in_h sed -i 's/^ZCC_KEYSERVER_BIND=.*/ZCC_KEYSERVER_BIND="198.18.0.1"/' /etc/default/zcc-keyserver
+# the key server on its own address of the host, an admin, the agent enrolled and approved, a service
+in_h sed -i 's/^ZCC_KEYSERVER_BIND=.*/ZCC_KEYSERVER_BIND="198.18.0.10"/' /etc/default/zcc-keyserver
 in_h systemctl restart zcc-keyserver
 in_h zcc-keyserver admin-init --home /var/lib/zcc-keyserver --out /etc/zcc/keyserver/admin >/dev/null
 for _ in $(seq 20); do admin hosts >/dev/null 2>&1 && break; sleep 0.5; done

@@ -31,6 +31,35 @@ final class BenchServer {
     private BenchServer() {
     }
 
+    /**
+     * A bench run's scratch directory and the key server process it starts: {@link #close} stops
+     * the process (also run as a shutdown hook, for when {@code timeout} sends SIGTERM) and
+     * deletes the directory.
+     */
+    static final class Scratch implements AutoCloseable {
+        final Path dir;
+        final java.util.concurrent.atomic.AtomicReference<Process> server = new java.util.concurrent.atomic.AtomicReference<>();
+        private final Thread stopper = new Thread(() -> stop(server.get()), "bench-stop");
+
+        Scratch(String prefix) throws IOException {
+            dir = Files.createTempDirectory(prefix);
+            Runtime.getRuntime().addShutdownHook(stopper);
+        }
+
+        @Override
+        public void close() throws IOException {
+            stop(server.get());
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** Enrolls, approves and certifies {@code count} hosts on {@code home} in-process, then stops. */
     static Prepared prepare(Path home, int count) throws Exception {
         KeyId adminId = KeyId.of(new byte[32]);

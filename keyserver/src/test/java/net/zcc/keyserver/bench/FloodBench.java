@@ -81,11 +81,9 @@ public final class FloodBench {
             throw new IllegalArgumentException("hosts up to 10,000 (at least the clients), seconds 1..60, threads up to 64");
         }
         Path launcher = Path.of("keyserver", "zcc-keyserver").toAbsolutePath();
-        Path tmp = Files.createTempDirectory("zcc-flood-bench");
-        AtomicReference<Process> server = new AtomicReference<>();
-        Thread stopper = new Thread(() -> BenchServer.stop(server.get()), "flood-bench-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
+        try (BenchServer.Scratch scratch = new BenchServer.Scratch("zcc-flood-bench")) {
+            Path tmp = scratch.dir;
+            AtomicReference<Process> server = scratch.server;
             long t0 = System.nanoTime();
             BenchServer.Prepared prepared = BenchServer.prepare(tmp.resolve("ks"), hosts);
             System.out.printf("prepared: %d hosts enrolled, approved and certified in %.1f s%n", hosts,
@@ -114,16 +112,6 @@ public final class FloodBench {
             Phase flood = phases.get(1);
             System.out.printf("%nunder the flood: lookups %.0f %% and relay exchanges %.0f %% of the quiet rate%n",
                     100.0 * flood.lookups() / quiet.lookups(), 100.0 * flood.relays() / quiet.relays());
-        } finally {
-            BenchServer.stop(server.get());
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException ignored) {
-                // shutting down already
-            }
-            try (var walk = Files.walk(tmp)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 

@@ -110,22 +110,8 @@ public final class PollBench {
         if (!Files.isExecutable(launcher)) {
             throw new IllegalStateException("run from the repository root: no " + launcher);
         }
-        Path tmp = Files.createTempDirectory("zcc-poll-bench");
-        AtomicReference<Process> server = new AtomicReference<>();
-        Thread stopper = new Thread(() -> BenchServer.stop(server.get()), "poll-bench-stop");
-        Runtime.getRuntime().addShutdownHook(stopper); // also when `timeout` sends SIGTERM
-        try {
-            run(tmp, launcher, server, hosts, senders, settleSeconds, nmt);
-        } finally {
-            BenchServer.stop(server.get());
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException ignored) {
-                // already shutting down
-            }
-            try (var walk = Files.walk(tmp)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        try (BenchServer.Scratch scratch = new BenchServer.Scratch("zcc-poll-bench")) {
+            run(scratch.dir, launcher, scratch.server, hosts, senders, settleSeconds, nmt);
         }
     }
 
