@@ -83,9 +83,22 @@ final class KeyServerFleet {
         a.addAll(List.of(args));
         TestHosts.Run r = hosts.run(hosts.a, TestHosts.testJavaMain(KeyServerMain.class, a.toArray(String[]::new)));
         if (r.exit() != 0) {
-            throw new IllegalStateException("zcc-keyserver admin " + String.join(" ", args) + " -> " + r);
+            throw new IllegalStateException("zcc-keyserver admin " + String.join(" ", args) + " -> " + r
+                    + "\nkey server log (last 40 lines of the latest start):\n" + logTail(40));
         }
         return r.output();
+    }
+
+    /** The last lines of the key server's latest log, for a failure message. */
+    private String logTail(int lines) {
+        try (var files = java.nio.file.Files.list(log.getParent())) {
+            Path latest = files.filter(f -> f.getFileName().toString().startsWith("keyserver") && f.toString().endsWith(".log"))
+                    .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified())).orElse(log);
+            List<String> all = java.nio.file.Files.readAllLines(latest);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /** A fresh one-time enrollment token. */
